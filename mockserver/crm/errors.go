@@ -68,6 +68,11 @@ func Forbidden(resource, id string) *Error {
 	return &Error{Code: EFORBIDDEN, Resource: resource, ID: id}
 }
 
+// UnknownLocation returns an ELOCATION error for a location the store does not hold.
+func UnknownLocation(id string) *Error {
+	return &Error{Code: ELOCATION, Resource: ResourceLocation, ID: id}
+}
+
 // Invalid returns an EINVALID error with class-validator style messages.
 func Invalid(messages ...string) *Error {
 	return &Error{Code: EINVALID, Messages: messages}

@@ -88,6 +88,9 @@ func (l *Location) HasUser(id string) bool {
 // CustomFieldByIDOrKey finds a custom field by its id or by its key (with or
 // without the "contact." prefix).
 func (l *Location) CustomFieldByIDOrKey(s string) (CustomField, bool) {
+	if strings.TrimPrefix(s, "contact.") == "" {
+		return CustomField{}, false
+	}
 	for _, f := range l.CustomFields {
 		if f.ID == s || f.Key == s || strings.TrimPrefix(f.Key, "contact.") == strings.TrimPrefix(s, "contact.") {
 			return f, true

@@ -172,7 +172,7 @@ type SearchQuery struct {
 type Filter struct {
 	Field    string
 	Operator string // eq, not_eq, contains, not_contains, exists, not_exists, range
-	Value    any    // string, float64, bool, []any, or map[string]any for range {gt,gte,lt,lte}
+	Value    any    // string, float64, bool, []any, or map[string]any for range {gt,gte,lt,lte} (low/high are read as gte/lte)
 	Group    string // AND or OR; when set, Filters holds the members
 	Filters  []Filter
 }
