@@ -1,0 +1,226 @@
+package inmem_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/inmem"
+)
+
+func TestSearchContactsRejectsInvalidQueries(t *testing.T) {
+	long := strings.Repeat("x", 76)
+	eq := func(field string, v any) []crm.Filter { return []crm.Filter{{Field: field, Operator: "eq", Value: v}} }
+	cases := []struct {
+		name string
+		q    crm.SearchQuery
+		want []string
+	}{
+		{"pageLimit missing", crm.SearchQuery{}, []string{"pageLimit must not be less than 1"}},
+		{"pageLimit too big", crm.SearchQuery{PageLimit: 501}, []string{"pageLimit must not be greater than 500"}},
+		{"negative page", crm.SearchQuery{PageLimit: 10, Page: -1}, []string{"page must not be less than 1"}},
+		{"too deep", crm.SearchQuery{PageLimit: 500, Page: 21}, []string{"page * pageLimit must not be greater than 10000; use searchAfter to go deeper"}},
+		{"searchAfter with page", crm.SearchQuery{PageLimit: 10, Page: 2, SearchAfter: []any{float64(1), "x"}}, []string{"searchAfter cannot be used together with page"}},
+		{"searchAfter too short", crm.SearchQuery{PageLimit: 10, SearchAfter: []any{float64(1)}}, []string{"searchAfter must contain 2 elements: the sort values and the contact id"}},
+		{"searchAfter of the wrong types", crm.SearchQuery{PageLimit: 10, SearchAfter: []any{"soon", 7}}, []string{"searchAfter.0 must be a number", "searchAfter.1 must be a string"}},
+		{"searchAfter string key", crm.SearchQuery{PageLimit: 10, Sort: []crm.Sort{{Field: "email"}}, SearchAfter: []any{1.0, "x"}}, []string{"searchAfter.0 must be a string"}},
+		{"query too long", crm.SearchQuery{PageLimit: 10, Query: long}, []string{"query must be shorter than or equal to 75 characters"}},
+		{"three sorts", crm.SearchQuery{PageLimit: 10, Sort: []crm.Sort{{Field: "email"}, {Field: "dnd"}, {Field: "source"}}}, []string{"sort must contain no more than 2 elements"}},
+		{"unknown sort field", crm.SearchQuery{PageLimit: 10, Sort: []crm.Sort{{Field: "city"}}},
+			[]string{"sort.0.field must be one of the following values: businessName, companyName, contactName, dateAdded, dateUpdated, dnd, email, firstNameLowerCase, lastNameLowerCase, source"}},
+		{"bad direction", crm.SearchQuery{PageLimit: 10, Sort: []crm.Sort{{Field: "email", Direction: "up"}}}, []string{"sort.0.direction must be one of the following values: asc, desc"}},
+		{"unknown field", crm.SearchQuery{PageLimit: 10, Filters: eq("shoeSize", "9")}, []string{"filters.0.field shoeSize is not a supported search field"}},
+		{"unknown custom field", crm.SearchQuery{PageLimit: 10, Filters: eq("customFields.nope", "9")}, []string{"filters.0.field customFields.nope is not a supported search field"}},
+		{"no field", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Operator: "eq", Value: "x"}}}, []string{"filters.0.field should not be empty"}},
+		{"unknown operator", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "email", Operator: "like", Value: "x"}}},
+			[]string{"filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range"}},
+		{"operator not for the field", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "email", Operator: "range", Value: map[string]any{"gt": 1.0}}}},
+			[]string{"filters.0.operator range is not supported for field email"}},
+		{"contains on an id", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "id", Operator: "contains", Value: "x"}}},
+			[]string{"filters.0.operator contains is not supported for field id"}},
+		{"eq on a date", crm.SearchQuery{PageLimit: 10, Filters: eq("dateAdded", 1.0)}, []string{"filters.0.operator eq is not supported for field dateAdded"}},
+		{"value too long", crm.SearchQuery{PageLimit: 10, Filters: eq("email", long)}, []string{"filters.0.value must be shorter than or equal to 75 characters"}},
+		{"one long value in a list", crm.SearchQuery{PageLimit: 10, Filters: eq("tags", []any{"a", long})}, []string{"filters.0.value must be shorter than or equal to 75 characters"}},
+		{"bool for a string", crm.SearchQuery{PageLimit: 10, Filters: eq("email", true)}, []string{"filters.0.value must be a string"}},
+		{"list for contains", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "tags", Operator: "contains", Value: []any{"a"}}}}, []string{"filters.0.value must be a string"}},
+		{"string for a boolean", crm.SearchQuery{PageLimit: 10, Filters: eq("dnd", "maybe")}, []string{"filters.0.value must be a boolean value"}},
+		{"text for a number", crm.SearchQuery{PageLimit: 10, Filters: eq("customFields."+cfScore, "lots")}, []string{"filters.0.value must be a number"}},
+		{"range without bounds", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "dateAdded", Operator: "range", Value: map[string]any{}}}},
+			[]string{"filters.0.value must contain at least one of gt, gte, lt, lte"}},
+		{"range not an object", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "dateAdded", Operator: "range", Value: "2026"}}},
+			[]string{"filters.0.value must be an object with gt, gte, lt or lte"}},
+		{"range with an unknown bound", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "dateAdded", Operator: "range", Value: map[string]any{"gt": 1.0, "near": 2.0}}}},
+			[]string{"filters.0.value.near should not exist"}},
+		{"range with a bad date", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "dateAdded", Operator: "range", Value: map[string]any{"gte": "last tuesday"}}}},
+			[]string{"filters.0.value.gte must be a number of milliseconds or an ISO 8601 date"}},
+		{"bad group", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Group: "XOR", Filters: eq("email", "x")}}}, []string{"filters.0.group must be one of the following values: AND, OR"}},
+		{"empty group", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Group: "OR"}}}, []string{"filters.0.filters should not be empty"}},
+		{"nested problem", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{
+			{Field: "email", Operator: "exists"},
+			{Group: "OR", Filters: []crm.Filter{{Field: "email", Operator: "exists"}, {Field: "nope", Operator: "eq", Value: "x"}}},
+		}}, []string{"filters.1.filters.1.field nope is not a supported search field"}},
+		{"every problem at once", crm.SearchQuery{PageLimit: 0, Query: long, Filters: eq("nope", "x")},
+			[]string{"pageLimit must not be less than 1", "query must be shorter than or equal to 75 characters", "filters.0.field nope is not a supported search field"}},
+	}
+	s, clk := newStore(t)
+	create(t, s, clk, locA, person("A", "B", "a@x.com", ""))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.SearchContacts(t.Context(), locA, tc.q)
+			e := requireCode(t, err, crm.EINVALID)
+			assert.Equal(t, tc.want, e.Messages)
+		})
+	}
+}
+
+func TestSearchContactsTooDeeplyNested(t *testing.T) {
+	s, _ := newStore(t)
+	f := crm.Filter{Field: "email", Operator: "exists"}
+	for range 20 {
+		f = crm.Filter{Group: "AND", Filters: []crm.Filter{f}}
+	}
+	_, err := s.SearchContacts(t.Context(), locA, crm.SearchQuery{PageLimit: 1, Filters: []crm.Filter{f}})
+	e := requireCode(t, err, crm.EINVALID)
+	require.Len(t, e.Messages, 1)
+	assert.Contains(t, e.Messages[0], "must not be nested more than 16 levels deep")
+}
+
+// TestSearchContactsSemantics spells out, on a tiny location, what the
+// oracle test checks at scale.
+func TestSearchContactsSemantics(t *testing.T) {
+	s, clk := newStore(t)
+	ctx := t.Context()
+	mk := func(first, last, email, phone string, edit func(*crm.ContactInput)) crm.Contact {
+		in := person(first, last, email, phone)
+		if edit != nil {
+			edit(&in)
+		}
+		return create(t, s, clk, locA, in)
+	}
+	ann := mk("Ann", "Lee", "Ann@Example.com", "+14155550101", func(in *crm.ContactInput) {
+		in.Tags = tags("VIP", "newsletter")
+		in.CompanyName = ptr("Acme Corp")
+		in.DND = ptr(true)
+		in.DateOfBirth = ptr("1990-09-25")
+		in.CustomFields = []crm.CustomFieldInput{{ID: cfScore, Value: 7.5}, {ID: cfColour, Value: "Teal"}, {ID: cfInterests, Value: []string{"golf", "chess"}}}
+		in.AssignedTo = ptr(userA1)
+	})
+	bob := mk("Bob", "Stone", "bob@example.com", "", func(in *crm.ContactInput) {
+		in.Tags = tags("customer")
+		in.DateOfBirth = ptr("2001-01-01")
+		in.CustomFields = []crm.CustomFieldInput{{ID: cfScore, Value: "12"}, {ID: cfRenewal, Value: "2026-07-01"}}
+	})
+	cy := mk("", "Young", "", "+14155550103", nil)
+	_, _, err := s.AddFollowers(ctx, locA, cy.ID, []string{userA2})
+	require.NoError(t, err)
+	cy, err = s.Contact(ctx, locA, cy.ID)
+	require.NoError(t, err)
+
+	f := func(field, op string, v any) crm.Filter { return crm.Filter{Field: field, Operator: op, Value: v} }
+	cases := []struct {
+		name    string
+		filters []crm.Filter
+		query   string
+		want    []string // default order: newest first
+	}{
+		{"no filters", nil, "", []string{cy.ID, bob.ID, ann.ID}},
+		{"email eq ignores case", []crm.Filter{f("email", "eq", "ann@EXAMPLE.com")}, "", []string{ann.ID}},
+		{"eq with a list means any of", []crm.Filter{f("firstNameLowerCase", "eq", []any{"ann", "bob"})}, "", []string{bob.ID, ann.ID}},
+		{"not_eq keeps contacts without the field", []crm.Filter{f("firstName", "not_eq", "ann")}, "", []string{cy.ID, bob.ID}},
+		{"phone eq normalizes the value", []crm.Filter{f("phone", "eq", "(415) 555-0101")}, "", []string{ann.ID}},
+		{"phone contains digits", []crm.Filter{f("phone", "contains", "5550103")}, "", []string{cy.ID}},
+		{"tags eq is membership", []crm.Filter{f("tags", "eq", "vip")}, "", []string{ann.ID}},
+		{"tags contains a piece of a tag", []crm.Filter{f("tags", "contains", "LETT")}, "", []string{ann.ID}},
+		{"tags not_contains", []crm.Filter{f("tags", "not_contains", "cust")}, "", []string{cy.ID, ann.ID}},
+		{"tags not_exists", []crm.Filter{f("tags", "not_exists", nil)}, "", []string{cy.ID}},
+		{"businessName is the company", []crm.Filter{f("businessName", "contains", "acme")}, "", []string{ann.ID}},
+		{"contactName", []crm.Filter{f("contactName", "eq", "ann lee")}, "", []string{ann.ID}},
+		{"firstName exists", []crm.Filter{f("firstName", "exists", nil)}, "", []string{bob.ID, ann.ID}},
+		{"dnd", []crm.Filter{f("dnd", "eq", true)}, "", []string{ann.ID}},
+		{"dnd as a string", []crm.Filter{f("dnd", "not_eq", "true")}, "", []string{cy.ID, bob.ID}},
+		{"assignedTo", []crm.Filter{f("assignedTo", "eq", userA1)}, "", []string{ann.ID}},
+		{"followers", []crm.Filter{f("followers", "eq", userA2)}, "", []string{cy.ID}},
+		{"id", []crm.Filter{f("id", "eq", bob.ID)}, "", []string{bob.ID}},
+		{"id is case-sensitive", []crm.Filter{f("id", "eq", strings.ToLower(bob.ID))}, "", nil},
+		{"dateAdded range in ms", []crm.Filter{f("dateAdded", "range", map[string]any{"gt": float64(ann.DateAdded), "lte": float64(bob.DateAdded)})}, "", []string{bob.ID}},
+		{"dateAdded range in ISO", []crm.Filter{f("dateAdded", "range", map[string]any{"gte": ann.DateAdded.String(), "lt": bob.DateAdded.String()})}, "", []string{ann.ID}},
+		{"low and high", []crm.Filter{f("dateAdded", "range", map[string]any{"low": float64(bob.DateAdded), "high": float64(cy.DateAdded)})}, "", []string{cy.ID, bob.ID}},
+		{"dateOfBirth range", []crm.Filter{f("dateOfBirth", "range", map[string]any{"lt": "2000-01-01"})}, "", []string{ann.ID}},
+		{"numeric custom field range", []crm.Filter{f("customFields."+cfScore, "range", map[string]any{"gte": 7.5, "lt": 12.0})}, "", []string{ann.ID}},
+		{"numeric custom field as text", []crm.Filter{f("customFields."+cfScore, "eq", 12.0)}, "", []string{bob.ID}},
+		{"custom field by key", []crm.Filter{f("customFields.contact.favourite_colour", "eq", "teal")}, "", []string{ann.ID}},
+		{"date custom field", []crm.Filter{f("customFields."+cfRenewal, "range", map[string]any{"gt": "2026-06-30"})}, "", []string{bob.ID}},
+		{"multiple options", []crm.Filter{f("customFields."+cfInterests, "eq", "chess")}, "", []string{ann.ID}},
+		{"custom field not_exists", []crm.Filter{f("customFields."+cfColour, "not_exists", nil)}, "", []string{cy.ID, bob.ID}},
+		{"OR group", []crm.Filter{{Group: "OR", Filters: []crm.Filter{f("firstName", "eq", "bob"), f("lastName", "eq", "young")}}}, "", []string{cy.ID, bob.ID}},
+		{"AND inside OR", []crm.Filter{{Group: "or", Filters: []crm.Filter{
+			{Group: "AND", Filters: []crm.Filter{f("tags", "exists", nil), f("dnd", "eq", false)}},
+			f("phone", "eq", "+14155550103"),
+		}}}, "", []string{cy.ID, bob.ID}},
+		{"top level is AND", []crm.Filter{f("email", "exists", nil), f("dnd", "eq", false)}, "", []string{bob.ID}},
+		{"query", nil, "STONE", []string{bob.ID}},
+		{"query and filters", []crm.Filter{f("tags", "exists", nil)}, "example", []string{bob.ID, ann.ID}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10, Filters: tc.filters, Query: tc.query})
+			require.NoError(t, err)
+			if tc.want == nil {
+				tc.want = []string{}
+			}
+			assert.Equal(t, tc.want, hitIDs(res.Contacts))
+			assert.Equal(t, len(tc.want), res.Total)
+		})
+	}
+
+	t.Run("sort and cursor values", func(t *testing.T) {
+		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10, Sort: []crm.Sort{{Field: "firstNameLowerCase", Direction: "desc"}, {Field: "dnd"}}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{bob.ID, ann.ID, cy.ID}, hitIDs(res.Contacts), "no first name sorts last, also descending")
+		assert.Equal(t, []any{"bob", false, bob.ID}, res.Contacts[0].SearchAfter)
+		assert.Equal(t, []any{"", false, cy.ID}, res.Contacts[2].SearchAfter)
+
+		res, err = s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10})
+		require.NoError(t, err)
+		assert.Equal(t, []any{int64(cy.DateAdded), cy.ID}, res.Contacts[0].SearchAfter)
+	})
+	t.Run("a page past the end is empty", func(t *testing.T) {
+		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 2, Page: 3})
+		require.NoError(t, err)
+		assert.Empty(t, res.Contacts)
+		assert.Equal(t, 3, res.Total)
+	})
+}
+
+func TestSearchContactsLag(t *testing.T) {
+	s, clk := newStore(t, withOptions(func(o *inmem.Options) { o.SearchLag = 5 * time.Second }))
+	ctx := t.Context()
+	search := func() []string {
+		t.Helper()
+		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10})
+		require.NoError(t, err)
+		return hitIDs(res.Contacts)
+	}
+	a := create(t, s, clk, locA, person("A", "A", "", ""))
+	assert.Empty(t, search(), "just created: not indexed yet")
+	_, err := s.Contact(ctx, locA, a.ID)
+	require.NoError(t, err, "every other read sees it at once")
+	page, err := s.ListContacts(ctx, locA, crm.ListQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, page.Total)
+
+	clk.Advance(4999 * time.Millisecond)
+	assert.Empty(t, search())
+	clk.Advance(time.Millisecond)
+	assert.Equal(t, []string{a.ID}, search())
+
+	_, err = s.UpdateContact(ctx, locA, a.ID, crm.ContactInput{City: ptr("Paris")})
+	require.NoError(t, err)
+	assert.Empty(t, search(), "just updated: out of the index again")
+	clk.Advance(5 * time.Second)
+	assert.Equal(t, []string{a.ID}, search())
+}
