@@ -1,0 +1,294 @@
+package mockserver
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+)
+
+// listMeta is the meta of GET /contacts/, as live responses carry it.
+type listMeta struct {
+	Total        int     `json:"total"`
+	NextPageURL  *string `json:"nextPageUrl"`
+	StartAfterID *string `json:"startAfterId"`
+	StartAfter   *int64  `json:"startAfter"`
+	CurrentPage  int     `json:"currentPage"`
+	NextPage     *int    `json:"nextPage"`
+	PrevPage     *int    `json:"prevPage"`
+}
+
+type listResponse struct {
+	Contacts []listContactView `json:"contacts"`
+	Meta     listMeta          `json:"meta"`
+}
+
+// getContacts is the deprecated GET /contacts/: newest first, paged by the
+// (startAfter, startAfterId) pair of the last contact of the previous page.
+func (s *Server) getContacts(ctx context.Context, rq *request) (int, any, error) {
+	q := rq.r.URL.Query()
+	// limit (1..100) and startAfter (an integer) were validated against the document.
+	lq := crm.ListQuery{Query: q.Get("query"), Limit: 20, StartAfterID: q.Get("startAfterId")}
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil {
+		lq.Limit = n
+	}
+	if n, err := strconv.ParseInt(q.Get("startAfter"), 10, 64); err == nil {
+		lq.StartAfter = crm.Millis(n)
+	}
+	page, err := s.Store().ListContacts(ctx, rq.loc, lq)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := listResponse{Contacts: make([]listContactView, len(page.Contacts))}
+	for i := range page.Contacts {
+		out.Contacts[i] = newListContactView(&page.Contacts[i])
+	}
+	out.Meta = listMeta{Total: page.Total, CurrentPage: max(page.Page, 1)}
+	if page.Page > 1 {
+		prev := page.Page - 1
+		out.Meta.PrevPage = &prev
+	}
+	if n := len(page.Contacts); n > 0 {
+		last := page.Contacts[n-1]
+		ms := int64(last.DateAdded)
+		id := last.ID
+		out.Meta.StartAfter, out.Meta.StartAfterID = &ms, &id
+		if page.More {
+			next := out.Meta.CurrentPage + 1
+			out.Meta.NextPage = &next
+			u := s.nextPageURL(rq, q, ms, id)
+			out.Meta.NextPageURL = &u
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+// nextPageURL points at the mock's own host, keeping the caller's query,
+// limit and location so that following it gives the next page.
+func (s *Server) nextPageURL(rq *request, q url.Values, startAfter int64, startAfterID string) string {
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	next.Set("startAfter", strconv.FormatInt(startAfter, 10))
+	next.Set("startAfterId", startAfterID)
+	scheme := "http"
+	if rq.r.TLS != nil {
+		scheme = "https"
+	}
+	if p := rq.r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	return scheme + "://" + rq.r.Host + "/contacts/?" + next.Encode()
+}
+
+// searchBody is the body of POST /contacts/search.
+type searchBody struct {
+	LocationID  string       `json:"locationId"`
+	PageLimit   int          `json:"pageLimit"`
+	Page        int          `json:"page"`
+	SearchAfter []any        `json:"searchAfter"`
+	Query       string       `json:"query"`
+	Filters     []filterBody `json:"filters"`
+	Sort        []crm.Sort   `json:"sort"`
+}
+
+type filterBody struct {
+	Field    string          `json:"field"`
+	Operator string          `json:"operator"`
+	Value    json.RawMessage `json:"value"`
+	Group    string          `json:"group"`
+	Filters  []filterBody    `json:"filters"`
+}
+
+func (f filterBody) filter() crm.Filter {
+	out := crm.Filter{Field: f.Field, Operator: f.Operator, Group: f.Group}
+	if len(f.Value) > 0 {
+		_ = json.Unmarshal(f.Value, &out.Value)
+	}
+	for _, sub := range f.Filters {
+		out.Filters = append(out.Filters, sub.filter())
+	}
+	return out
+}
+
+type searchResponse struct {
+	Contacts []searchContactView `json:"contacts"`
+	Total    int                 `json:"total"`
+}
+
+func (s *Server) searchContacts(ctx context.Context, rq *request) (int, any, error) {
+	var b searchBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	q := crm.SearchQuery{PageLimit: b.PageLimit, Page: b.Page, SearchAfter: b.SearchAfter, Query: b.Query, Sort: b.Sort}
+	for _, f := range b.Filters {
+		q.Filters = append(q.Filters, f.filter())
+	}
+	page, err := s.Store().SearchContacts(ctx, rq.loc, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := searchResponse{Contacts: make([]searchContactView, len(page.Contacts)), Total: page.Total}
+	for i := range page.Contacts {
+		out.Contacts[i] = newSearchContactView(&page.Contacts[i])
+	}
+	return http.StatusOK, out, nil
+}
+
+type duplicateResponse struct {
+	Contact *contactView `json:"contact"`
+}
+
+// getDuplicateContact looks a contact up by email and/or number (E.164; the
+// query string decodes %2B to +, and a bare + that a client forgot to encode
+// arrives as a space, which is put back).
+func (s *Server) getDuplicateContact(ctx context.Context, rq *request) (int, any, error) {
+	q := rq.r.URL.Query()
+	email, number := q.Get("email"), q.Get("number")
+	if len(number) > 0 && number[0] == ' ' {
+		number = "+" + number[1:]
+	}
+	c, found, err := s.Store().DuplicateContact(ctx, rq.loc, email, number)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !found {
+		return http.StatusOK, duplicateResponse{}, nil
+	}
+	v := newContactView(&c)
+	return http.StatusOK, duplicateResponse{Contact: &v}, nil
+}
+
+type upsertResponse struct {
+	New     bool        `json:"new"`
+	Contact contactView `json:"contact"`
+}
+
+func (s *Server) upsertContact(ctx context.Context, rq *request) (int, any, error) {
+	var b contactBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	c, created, err := s.Store().UpsertContact(ctx, rq.loc, b.input(), b.CreateNewIfDuplicateAllowed)
+	if err != nil {
+		return 0, nil, err
+	}
+	status := http.StatusOK
+	if created && s.settings.UpsertCreatedStatus != 0 {
+		status = s.settings.UpsertCreatedStatus
+	}
+	return status, upsertResponse{New: created, Contact: newContactView(&c)}, nil
+}
+
+type businessResponse struct {
+	Contacts []listContactView `json:"contacts"`
+	Count    int               `json:"count"`
+}
+
+func (s *Server) getContactsByBusiness(ctx context.Context, rq *request) (int, any, error) {
+	q := rq.r.URL.Query()
+	bq := crm.BusinessQuery{Query: q.Get("query"), Limit: 25}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, nil, unprocessable("limit must be a number conforming to the specified constraints")
+		}
+		if n > 100 {
+			return 0, nil, unprocessable("limit must not be greater than 100")
+		}
+		bq.Limit = n
+	}
+	if v := q.Get("skip"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, nil, unprocessable("skip must be a number conforming to the specified constraints")
+		}
+		bq.Skip = n
+	}
+	contacts, total, err := s.Store().ContactsByBusiness(ctx, rq.loc, rq.param("businessId"), bq)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := businessResponse{Contacts: make([]listContactView, len(contacts)), Count: total}
+	for i := range contacts {
+		out.Contacts[i] = newListContactView(&contacts[i])
+	}
+	return http.StatusOK, out, nil
+}
+
+type bulkBusinessBody struct {
+	IDs        []string  `json:"ids"`
+	BusinessID optString `json:"businessId"`
+}
+
+type bulkBusinessResponse struct {
+	Success bool     `json:"success"`
+	IDs     []string `json:"ids"`
+}
+
+func (s *Server) bulkBusiness(ctx context.Context, rq *request) (int, any, error) {
+	var b bulkBusinessBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	ids, err := s.Store().SetBusiness(ctx, rq.loc, b.IDs, b.BusinessID.Value)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, bulkBusinessResponse{Success: true, IDs: nonNil(ids)}, nil
+}
+
+type bulkTagsBody struct {
+	Contacts      []string `json:"contacts"`
+	Tags          []string `json:"tags"`
+	RemoveAllTags bool     `json:"removeAllTags"`
+}
+
+type bulkTagsOutcome struct {
+	ContactID string `json:"contactId"`
+	Type      string `json:"type"`
+	Message   string `json:"message"`
+	// The deltas are present (possibly empty) on success and absent on error.
+	OldTags     *[]string `json:"oldTags,omitempty"`
+	TagsAdded   *[]string `json:"tagsAdded,omitempty"`
+	TagsRemoved *[]string `json:"tagsRemoved,omitempty"`
+}
+
+type bulkTagsResponse struct {
+	Succeded   bool              `json:"succeded"`
+	ErrorCount int               `json:"errorCount"`
+	Responses  []bulkTagsOutcome `json:"responses"`
+}
+
+// bulkTags is POST /contacts/bulk/tags/update/{type}: per-contact outcomes,
+// the call itself succeeding even when some contacts fail.
+func (s *Server) bulkTags(ctx context.Context, rq *request) (int, any, error) {
+	var b bulkTagsBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	op := crm.BulkTagOp{Remove: rq.param("type") == "remove", ContactIDs: b.Contacts, Tags: b.Tags}
+	op.RemoveAll = op.Remove && b.RemoveAllTags
+	results, err := s.Store().BulkTags(ctx, rq.loc, op)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := bulkTagsResponse{Succeded: true, Responses: make([]bulkTagsOutcome, len(results))}
+	for i, r := range results {
+		o := bulkTagsOutcome{ContactID: r.ContactID, Type: "success", Message: r.Message}
+		if r.OK {
+			old, added, removed := nonNil(r.OldTags), nonNil(r.TagsAdded), nonNil(r.TagsRemoved)
+			o.OldTags, o.TagsAdded, o.TagsRemoved = &old, &added, &removed
+		} else {
+			o.Type = "error"
+			out.ErrorCount++
+		}
+		out.Responses[i] = o
+	}
+	return http.StatusCreated, out, nil
+}

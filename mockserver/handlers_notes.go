@@ -1,0 +1,80 @@
+package mockserver
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+)
+
+type noteResponse struct {
+	Note noteView `json:"note"`
+}
+
+type notesResponse struct {
+	Notes []noteView `json:"notes"`
+}
+
+// noteBody is the body of create-note and update-note.
+type noteBody struct {
+	Body   *string `json:"body"`
+	UserID *string `json:"userId"`
+	Title  *string `json:"title"`
+	Color  *string `json:"color"`
+	Pinned *bool   `json:"pinned"`
+}
+
+func (b *noteBody) input() crm.NoteInput {
+	return crm.NoteInput{Body: b.Body, UserID: b.UserID, Title: b.Title, Color: b.Color, Pinned: b.Pinned}
+}
+
+func (s *Server) getAllNotes(ctx context.Context, rq *request) (int, any, error) {
+	notes, err := s.Store().Notes(ctx, rq.loc, rq.param("contactId"))
+	if err != nil {
+		return 0, nil, err
+	}
+	out := notesResponse{Notes: make([]noteView, len(notes))}
+	for i := range notes {
+		out.Notes[i] = newNoteView(&notes[i])
+	}
+	return http.StatusOK, out, nil
+}
+
+func (s *Server) getNote(ctx context.Context, rq *request) (int, any, error) {
+	n, err := s.Store().Note(ctx, rq.loc, rq.param("contactId"), rq.param("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, noteResponse{Note: newNoteView(&n)}, nil
+}
+
+func (s *Server) createNote(ctx context.Context, rq *request) (int, any, error) {
+	var b noteBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	n, err := s.Store().CreateNote(ctx, rq.loc, rq.param("contactId"), b.input())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, noteResponse{Note: newNoteView(&n)}, nil
+}
+
+func (s *Server) updateNote(ctx context.Context, rq *request) (int, any, error) {
+	var b noteBody
+	if err := rq.decode(&b); err != nil {
+		return 0, nil, err
+	}
+	n, err := s.Store().UpdateNote(ctx, rq.loc, rq.param("contactId"), rq.param("id"), b.input())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, noteResponse{Note: newNoteView(&n)}, nil
+}
+
+func (s *Server) deleteNote(ctx context.Context, rq *request) (int, any, error) {
+	if err := s.Store().DeleteNote(ctx, rq.loc, rq.param("contactId"), rq.param("id")); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ok, nil
+}

@@ -1,0 +1,78 @@
+package journal_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver/journal"
+)
+
+var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func TestRingKeepsTheNewest(t *testing.T) {
+	j := journal.New(3)
+	for i := range 5 {
+		j.Add(journal.Entry{Time: t0.Add(time.Duration(i) * time.Second), Status: 200 + i})
+	}
+	got := j.List(journal.Filter{})
+	require.Len(t, got, 3)
+	assert.Equal(t, []string{"3", "4", "5"}, []string{got[0].ID, got[1].ID, got[2].ID}, "oldest first, ids keep counting")
+	size, held, dropped := j.Stats()
+	assert.Equal(t, 3, size)
+	assert.Equal(t, 3, held)
+	assert.EqualValues(t, 2, dropped)
+}
+
+func TestFilters(t *testing.T) {
+	j := journal.New(10)
+	j.Add(journal.Entry{Time: t0, Method: "GET", OperationID: "get-contact", Status: 200, LocationID: "a"})
+	j.Add(journal.Entry{Time: t0.Add(time.Second), Method: "POST", OperationID: "create-contact", Status: 201, LocationID: "a"})
+	j.Add(journal.Entry{Time: t0.Add(2 * time.Second), Method: "GET", OperationID: "get-contact", Status: 400, LocationID: "b"})
+	cases := []struct {
+		name string
+		f    journal.Filter
+		want []string
+	}{
+		{"all", journal.Filter{}, []string{"1", "2", "3"}},
+		{"operation", journal.Filter{OperationID: "get-contact"}, []string{"1", "3"}},
+		{"method", journal.Filter{Method: "POST"}, []string{"2"}},
+		{"status", journal.Filter{Status: 400}, []string{"3"}},
+		{"since", journal.Filter{Since: t0.Add(time.Second)}, []string{"2", "3"}},
+		{"location", journal.Filter{LocationID: "a"}, []string{"1", "2"}},
+		{"limit keeps the newest", journal.Filter{Limit: 2}, []string{"2", "3"}},
+		{"none", journal.Filter{OperationID: "delete-contact"}, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := []string{}
+			for _, e := range j.List(c.f) {
+				got = append(got, e.ID)
+			}
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
+
+func TestClearAndConcurrency(t *testing.T) {
+	j := journal.New(50)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				j.Add(journal.Entry{Status: 200})
+				j.List(journal.Filter{Status: 200})
+			}
+		})
+	}
+	wg.Wait()
+	_, held, dropped := j.Stats()
+	assert.Equal(t, 50, held)
+	assert.EqualValues(t, 750, dropped)
+	j.Clear()
+	assert.Empty(t, j.List(journal.Filter{}))
+	assert.Equal(t, "801", j.Add(journal.Entry{}), "ids are never reused")
+}

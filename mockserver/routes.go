@@ -1,0 +1,112 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ghlmock/ghlmock/openapi"
+)
+
+// handlers maps every operationId of the document to its handler. An
+// operation of the document without an entry answers 501 (see
+// TestEveryOperationHasAHandler).
+func (s *Server) handlers() map[string]handlerFunc {
+	return map[string]handlerFunc{
+		// contacts
+		"get-contact":    s.getContact,
+		"create-contact": s.createContact,
+		"update-contact": s.updateContact,
+		"delete-contact": s.deleteContact,
+		// tasks
+		"get-all-tasks":         s.getAllTasks,
+		"get-task":              s.getTask,
+		"create-task":           s.createTask,
+		"update-task":           s.updateTask,
+		"update-task-completed": s.updateTaskCompleted,
+		"delete-task":           s.deleteTask,
+		// notes
+		"get-all-notes": s.getAllNotes,
+		"get-note":      s.getNote,
+		"create-note":   s.createNote,
+		"update-note":   s.updateNote,
+		"delete-note":   s.deleteNote,
+		// appointments and tags
+		"get-appointments-for-contact": s.getAppointments,
+		"add-tags":                     s.addTags,
+		"remove-tags":                  s.removeTags,
+		// lists, search, duplicates, upsert, businesses
+		"get-contacts":                     s.getContacts,
+		"search-contacts-advanced":         s.searchContacts,
+		"get-duplicate-contact":            s.getDuplicateContact,
+		"upsert-contact":                   s.upsertContact,
+		"get-contacts-by-businessId":       s.getContactsByBusiness,
+		"add-remove-contact-from-business": s.bulkBusiness,
+		"create-association":               s.bulkTags,
+		// followers, campaigns, workflows
+		"add-followers-contact":              s.addFollowers,
+		"remove-followers-contact":           s.removeFollowers,
+		"add-contact-to-campaign":            s.addToCampaign,
+		"remove-contact-from-campaign":       s.removeFromCampaign,
+		"remove-contact-from-every-campaign": s.removeFromAllCampaigns,
+		"add-contact-to-workflow":            s.addToWorkflow,
+		"delete-contact-from-workflow":       s.removeFromWorkflow,
+	}
+}
+
+// buildRoutes registers one gorilla/mux route per operation of the document,
+// in matching order (static segments before parameters), each also without
+// its trailing slash; anything else answers GHL's 404.
+func (s *Server) buildRoutes() error {
+	hs := s.handlers()
+	// SkipClean: Express does not clean paths either, so /contacts/../tags is
+	// a contact named ".." (400 not found), not a redirect.
+	r := mux.NewRouter().UseEncodedPath().SkipClean(true)
+	r.NotFoundHandler = http.HandlerFunc(s.serveNotFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.serveNotFound)
+	r.PathPrefix(adminPrefix).Handler(s.adminHandler())
+
+	s.ops = map[string]*operation{}
+	for _, o := range s.spec.Operations() {
+		op := &operation{Operation: o, handle: hs[o.ID]}
+		op.implemented = op.handle != nil
+		if !op.implemented {
+			op.handle = notImplemented
+		}
+		op.queryLocation = o.Route.Operation.Parameters.GetByInAndName("query", "locationId") != nil
+		if rb := o.Route.Operation.RequestBody; rb != nil {
+			if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+				_, op.bodyLocation = mt.Schema.Value.Properties["locationId"]
+			}
+		}
+		s.ops[o.ID] = op
+		h := s.serveOperation(op)
+		tmpl := openapi.MuxTemplate(o.Path)
+		r.Handle(tmpl, h).Methods(o.Method).Name(o.ID)
+		if alt := strings.TrimSuffix(tmpl, "/"); alt != tmpl {
+			r.Handle(alt, h).Methods(o.Method)
+		}
+	}
+	for id := range hs {
+		if _, ok := s.ops[id]; !ok {
+			return fmt.Errorf("mockserver: handler for %q, which the document does not have", id)
+		}
+	}
+	s.router = r
+	return nil
+}
+
+// Unimplemented lists the operations of the document that have no handler.
+func (s *Server) Unimplemented() []string {
+	var out []string
+	for id, op := range s.ops {
+		if !op.implemented {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
