@@ -1,28 +1,397 @@
 package mockserver
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/faults"
+	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/journal"
 )
 
 // adminPrefix is where the admin API lives; no GHL path starts with it.
 const adminPrefix = "/_mock/"
 
-// adminHandler serves the admin API.
+// Size limits of admin request bodies: a state import carries a whole
+// location; everything else is small.
+const (
+	maxAdminBody = 1 << 20
+	maxStateBody = 512 << 20
+)
+
+// adminHandler serves the admin API: health, faults, the request journal,
+// reset, rate-limit counters, the clock, tokens and state export/import.
+// It is never rate limited; when Config.AdminToken is set every endpoint but
+// /_mock/health requires it as a bearer token.
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_mock/health", func(w http.ResponseWriter, r *http.Request) {
 		writeAdminJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("/_mock/", func(w http.ResponseWriter, r *http.Request) {
-		writeAdminJSON(w, http.StatusNotFound, errorBody{StatusCode: http.StatusNotFound,
-			Message: "Cannot " + r.Method + " " + r.URL.Path, Error: "Not Found"})
+	mux.HandleFunc("POST /_mock/faults", s.adminAddFault)
+	mux.HandleFunc("GET /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+		writeAdminJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List()})
 	})
-	return mux
+	mux.HandleFunc("DELETE /_mock/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !s.faults.Remove(r.PathValue("id")) {
+			adminError(w, http.StatusNotFound, "no fault rule "+r.PathValue("id"))
+			return
+		}
+		writeAdminJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
+	})
+	mux.HandleFunc("DELETE /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+		n := s.faults.Len()
+		s.faults.Clear()
+		writeAdminJSON(w, http.StatusOK, map[string]any{"deleted": n})
+	})
+	mux.HandleFunc("GET /_mock/requests", s.adminRequests)
+	mux.HandleFunc("DELETE /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
+		s.journal.Clear()
+		writeAdminJSON(w, http.StatusOK, map[string]any{"cleared": true})
+	})
+	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Reset(); err != nil {
+			adminError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		writeAdminJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.clock.Now().Format(crm.ISOLayout)})
+	})
+	mux.HandleFunc("GET /_mock/ratelimits", func(w http.ResponseWriter, r *http.Request) {
+		writeAdminJSON(w, http.StatusOK, map[string]any{"ratelimits": s.limiter.Counters()})
+	})
+	mux.HandleFunc("DELETE /_mock/ratelimits", func(w http.ResponseWriter, r *http.Request) {
+		s.limiter.Reset()
+		writeAdminJSON(w, http.StatusOK, map[string]any{"cleared": true})
+	})
+	mux.HandleFunc("GET /_mock/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeAdminJSON(w, http.StatusOK, s.clockView())
+	})
+	mux.HandleFunc("POST /_mock/clock", s.adminClock)
+	mux.HandleFunc("GET /_mock/tokens", s.adminListTokens)
+	mux.HandleFunc("POST /_mock/tokens", s.adminMintToken)
+	mux.HandleFunc("DELETE /_mock/tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
+		if !s.tokens.remove(r.PathValue("token")) {
+			adminError(w, http.StatusNotFound, "no such token")
+			return
+		}
+		writeAdminJSON(w, http.StatusOK, map[string]any{"revoked": r.PathValue("token")})
+	})
+	mux.HandleFunc("GET /_mock/state", s.adminExport)
+	mux.HandleFunc("PUT /_mock/state", s.adminImport)
+	if s.cfg.Pprof {
+		mux.HandleFunc("/_mock/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
+			// net/http/pprof serves from /debug/pprof/; strip our prefix.
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = strings.TrimPrefix(r.URL.Path, "/_mock")
+			pprof.Index(w, r2)
+		})
+		mux.HandleFunc("/_mock/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/_mock/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/_mock/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/_mock/debug/pprof/trace", pprof.Trace)
+	}
+	mux.HandleFunc("/_mock/", func(w http.ResponseWriter, r *http.Request) {
+		adminError(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)
+	})
+	return s.requireAdmin(mux)
+}
+
+// requireAdmin checks the admin token, when one is configured.
+func (s *Server) requireAdmin(next http.Handler) http.Handler {
+	if s.cfg.AdminToken == "" {
+		return next
+	}
+	want := []byte(s.cfg.AdminToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/_mock/health" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ghlmock admin"`)
+			adminError(w, http.StatusUnauthorized, "the admin API needs the admin token (--admin-token) as a bearer token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readAdminBody(w, r, maxAdminBody)
+	if !ok {
+		return
+	}
+	rule, err := faults.FromJSON(raw)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	added, err := s.faults.Add(rule)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeAdminJSON(w, http.StatusCreated, added)
+}
+
+func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := journal.Filter{OperationID: q.Get("operationId"), Method: strings.ToUpper(q.Get("method")), LocationID: q.Get("locationId")}
+	if v := q.Get("status"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "status must be a number")
+			return
+		}
+		f.Status = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			adminError(w, http.StatusBadRequest, "limit must be a non-negative number")
+			return
+		}
+		f.Limit = n
+	}
+	if v := q.Get("since"); v != "" {
+		ms, ok := crm.ParseMillis(v)
+		if !ok {
+			adminError(w, http.StatusBadRequest, "since must be an RFC 3339 time or epoch milliseconds")
+			return
+		}
+		f.Since = ms.Time()
+	}
+	size, held, dropped := s.journal.Stats()
+	writeAdminJSON(w, http.StatusOK, map[string]any{
+		"requests": s.journal.List(f),
+		"journal":  map[string]any{"size": size, "held": held, "dropped": dropped},
+	})
+}
+
+func (s *Server) clockView() map[string]any {
+	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String()}
+}
+
+func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readAdminBody(w, r, maxAdminBody)
+	if !ok {
+		return
+	}
+	var body struct {
+		Advance string `json:"advance"`
+	}
+	if err := strictJSON(raw, &body); err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	d, err := time.ParseDuration(body.Advance)
+	if err != nil || d < 0 {
+		adminError(w, http.StatusBadRequest, `advance must be a non-negative duration such as "10s" or "25h"`)
+		return
+	}
+	s.clock.Advance(d)
+	writeAdminJSON(w, http.StatusOK, s.clockView())
+}
+
+// tokenView is a token as the admin API shows it.
+type tokenView struct {
+	Token      string   `json:"token"`
+	Name       string   `json:"name,omitempty"`
+	LocationID string   `json:"locationId"`
+	App        string   `json:"app"`
+	Scopes     []string `json:"scopes"`
+	ExpiresAt  string   `json:"expiresAt,omitempty"`
+	Expired    bool     `json:"expired"`
+	Minted     bool     `json:"minted"`
+}
+
+func (s *Server) viewToken(t *token) tokenView {
+	v := tokenView{Token: t.Value, Name: t.Name, LocationID: t.LocationID, App: t.App, Scopes: t.Scopes, Minted: t.Minted}
+	if !t.ExpiresAt.IsZero() {
+		v.ExpiresAt = t.ExpiresAt.UTC().Format(crm.ISOLayout)
+		v.Expired = !s.clock.Now().Before(t.ExpiresAt)
+	}
+	return v
+}
+
+func (s *Server) adminListTokens(w http.ResponseWriter, r *http.Request) {
+	out := []tokenView{}
+	for _, t := range s.tokens.list() {
+		out = append(out, s.viewToken(t))
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]any{"tokens": out})
+}
+
+// adminMintToken creates a token for a location: {"locationId", "scopes",
+// "expiresIn", "name", "app"}. expiresIn is a duration ("1h") or seconds; it
+// defaults to 86400 s, the life of a GHL access token; 0 means never.
+func (s *Server) adminMintToken(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readAdminBody(w, r, maxAdminBody)
+	if !ok {
+		return
+	}
+	var body struct {
+		LocationID string          `json:"locationId"`
+		Scopes     []string        `json:"scopes"`
+		ExpiresIn  json.RawMessage `json:"expiresIn"`
+		Name       string          `json:"name"`
+		App        string          `json:"app"`
+	}
+	if err := strictJSON(raw, &body); err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	loc, found := s.fx.Location(body.LocationID)
+	if !found {
+		adminError(w, http.StatusBadRequest, fmt.Sprintf("locationId %q is not a location of the fixtures", body.LocationID))
+		return
+	}
+	if body.Scopes == nil {
+		body.Scopes = []string{"contacts.readonly", "contacts.write"}
+	}
+	for _, sc := range body.Scopes {
+		if !fixture.KnownScope(sc) {
+			adminError(w, http.StatusBadRequest, fmt.Sprintf("unknown scope %q", sc))
+			return
+		}
+	}
+	life, err := parseExpiresIn(body.ExpiresIn)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	app := body.App
+	if app == "" {
+		app = s.fx.DefaultApp().ID
+	} else if _, ok := s.fx.App(app); !ok {
+		adminError(w, http.StatusBadRequest, fmt.Sprintf("app %q is not an app of the fixtures", app))
+		return
+	}
+	ft := fixture.Token{Token: newPIT(), Name: body.Name, App: app, Scopes: slices.Clone(body.Scopes), LocationID: loc.ID}
+	a, _ := s.fx.App(app)
+	ft.BurstLimit, ft.BurstWindow, ft.DailyLimit = a.BurstLimit, a.BurstWindow, a.DailyLimit
+	t := s.newToken(ft)
+	t.Minted = true
+	if life > 0 {
+		t.ExpiresAt = s.clock.Now().Add(life)
+	}
+	s.tokens.put(t)
+	writeAdminJSON(w, http.StatusCreated, s.viewToken(t))
+}
+
+func parseExpiresIn(raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 24 * time.Hour, nil
+	}
+	var secs float64
+	if json.Unmarshal(raw, &secs) == nil {
+		if secs < 0 {
+			return 0, errors.New("expiresIn must not be negative")
+		}
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		if d, err := time.ParseDuration(str); err == nil && d >= 0 {
+			return d, nil
+		}
+	}
+	return 0, errors.New(`expiresIn must be seconds (86400) or a duration ("24h")`)
+}
+
+// newPIT returns a token in the Private Integration Token form pit-<uuid>.
+func newPIT() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("pit-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// adminExport answers the state of the locations named by ?locationId= (all
+// when none is named), in the format PUT /_mock/state reads.
+func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.Store().Export(r.Context(), r.URL.Query()["locationId"]...)
+	if err != nil {
+		adminError(w, storeStatus(err), err.Error())
+		return
+	}
+	writeAdminJSON(w, http.StatusOK, ds)
+}
+
+func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readAdminBody(w, r, maxStateBody)
+	if !ok {
+		return
+	}
+	var ds crm.Dataset
+	if err := strictJSON(raw, &ds); err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if len(ds.Locations) == 0 {
+		adminError(w, http.StatusBadRequest, "the state names no location")
+		return
+	}
+	if err := s.Store().Import(r.Context(), ds); err != nil {
+		adminError(w, storeStatus(err), err.Error())
+		return
+	}
+	ids := make([]string, len(ds.Locations))
+	for i, l := range ds.Locations {
+		ids[i] = l.Location.ID
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]any{"imported": ids})
+}
+
+func storeStatus(err error) int {
+	if crm.ErrorCode(err) != "" {
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+func readAdminBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			adminError(w, http.StatusRequestEntityTooLarge, "request entity too large")
+		} else {
+			adminError(w, http.StatusBadRequest, "could not read the request body")
+		}
+		return nil, false
+	}
+	return raw, true
+}
+
+func strictJSON(raw []byte, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid JSON body: %w", err)
+	}
+	return nil
+}
+
+func adminError(w http.ResponseWriter, status int, message string) {
+	writeAdminJSON(w, status, errorBody{StatusCode: status, Message: message, Error: http.StatusText(status)})
 }
 
 func writeAdminJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"statusCode":500,"message":"Internal Server Error","error":"Internal Server Error"}`)
 	}

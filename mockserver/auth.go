@@ -57,6 +57,30 @@ func (ts *tokens) put(t *token) {
 	ts.mu.Unlock()
 }
 
+// reload replaces every token at once (on reset).
+func (ts *tokens) reload(m map[string]*token) {
+	ts.mu.Lock()
+	ts.m = m
+	ts.mu.Unlock()
+}
+
+// list returns the tokens sorted by location, then value.
+func (ts *tokens) list() []*token {
+	ts.mu.RLock()
+	out := make([]*token, 0, len(ts.m))
+	for _, t := range ts.m {
+		out = append(out, t)
+	}
+	ts.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *token) int {
+		if c := strings.Compare(a.LocationID, b.LocationID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out
+}
+
 func (ts *tokens) remove(value string) bool {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
@@ -65,15 +89,15 @@ func (ts *tokens) remove(value string) bool {
 	return ok
 }
 
-// loadTokens builds the registry from the fixtures.
-func (s *Server) loadTokens() *tokens {
-	ts := &tokens{m: map[string]*token{}}
+// fixtureTokens are the tokens the fixtures declare.
+func (s *Server) fixtureTokens() map[string]*token {
+	m := map[string]*token{}
 	for _, loc := range s.fx.Locations {
 		for _, ft := range loc.Tokens {
-			ts.put(s.newToken(ft))
+			m[ft.Token] = s.newToken(ft)
 		}
 	}
-	return ts
+	return m
 }
 
 // newToken resolves a fixture token's limits: its own when the fixture sets
@@ -160,6 +184,13 @@ func (s *Server) authenticate(w http.ResponseWriter, rq *request) *apiError {
 	return nil
 }
 
+// defaultLimits are the limits of the default app, as Config overrides them.
+func (s *Server) defaultLimits() ratelimit.Limits {
+	app := s.fx.DefaultApp()
+	return overrideLimits(ratelimit.Limits{Burst: app.BurstLimit, Window: app.BurstWindow, Daily: app.DailyLimit},
+		s.cfg.RateLimits.Burst, s.cfg.RateLimits.Window, s.cfg.RateLimits.Daily)
+}
+
 // setRateHeaders writes GHL's rate-limit headers for a decision.
 func setRateHeaders(h http.Header, d ratelimit.Decision) {
 	h["X-Ratelimit-Limit-Daily"] = []string{strconv.Itoa(d.Limits.Daily)}
@@ -173,9 +204,7 @@ func setRateHeaders(h http.Header, d ratelimit.Decision) {
 // setIdleRateHeaders writes the headers for a request no app and location
 // can be charged for (no valid token): the default limits, untouched.
 func (s *Server) setIdleRateHeaders(w http.ResponseWriter) {
-	app := s.fx.DefaultApp()
-	lim := overrideLimits(ratelimit.Limits{Burst: app.BurstLimit, Window: app.BurstWindow, Daily: app.DailyLimit},
-		s.cfg.RateLimits.Burst, s.cfg.RateLimits.Window, s.cfg.RateLimits.Daily)
+	lim := s.defaultLimits()
 	now := s.clock.Now()
 	setRateHeaders(w.Header(), ratelimit.Decision{
 		Limits: lim, Remaining: lim.Burst, DailyRemaining: lim.Daily,

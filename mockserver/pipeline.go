@@ -20,6 +20,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/openapi"
 )
 
@@ -34,6 +35,7 @@ type request struct {
 	token *token // set once authenticated
 	loc   string // the token's location
 	body  []byte // the request body, read once
+	fault string // the fault rule that applied, if any
 }
 
 // param returns a path parameter, unescaped.
@@ -89,6 +91,7 @@ func (s *Server) serveOperation(op *operation) http.Handler {
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
+					s.record(rq, sw.status)
 					panic(v)
 				}
 				s.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("operationId", op.ID),
@@ -97,10 +100,53 @@ func (s *Server) serveOperation(op *operation) http.Handler {
 					s.writeError(sw, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
 				}
 			}
-			s.logRequest(rq, sw.status)
+			s.record(rq, sw.status)
 		}()
+		if s.faults.Len() > 0 && s.injectFault(sw, rq) {
+			return
+		}
 		s.pipeline(sw, rq)
 	})
+}
+
+// record adds the request to the journal and writes its log line. Status 0
+// means no answer was sent (a dropped or held connection).
+func (s *Server) record(rq *request, status int) {
+	if rq.loc == "" {
+		if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
+			rq.loc = t.LocationID
+		}
+	}
+	dur := time.Since(rq.start)
+	s.journal.Add(journal.Entry{
+		Time:        s.clock.Now(),
+		Method:      rq.r.Method,
+		Path:        rq.r.URL.Path,
+		Query:       rq.r.URL.RawQuery,
+		OperationID: rq.op.ID,
+		Status:      status,
+		DurationMs:  float64(dur.Microseconds()) / 1000,
+		LocationID:  rq.loc,
+		TraceID:     rq.traceID,
+		Fault:       rq.fault,
+	})
+	ctx := rq.r.Context()
+	if !s.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("operationId", rq.op.ID),
+		slog.String("method", rq.r.Method),
+		slog.String("path", rq.r.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("duration", dur),
+		slog.String("locationId", rq.loc),
+		slog.String("traceId", rq.traceID),
+	}
+	if rq.fault != "" {
+		attrs = append(attrs, slog.String("fault", rq.fault))
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }
 
 func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
@@ -368,28 +414,12 @@ func unescapeVars(vars map[string]string) map[string]string {
 	return vars
 }
 
-func (s *Server) logRequest(rq *request, status int) {
-	ctx := rq.r.Context()
-	if !s.log.Enabled(ctx, slog.LevelInfo) {
-		return
-	}
-	s.log.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("operationId", rq.op.ID),
-		slog.String("method", rq.r.Method),
-		slog.String("path", rq.r.URL.Path),
-		slog.Int("status", status),
-		slog.Duration("duration", time.Since(rq.start)),
-		slog.String("locationId", rq.loc),
-		slog.String("traceId", rq.traceID),
-	)
-}
-
 // serveNotFound answers paths and methods no operation has, as Express does.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, op: notFoundOp, traceID: newTraceID(), start: time.Now()}
 	sw := &statusWriter{ResponseWriter: w}
 	s.writeError(sw, rq, routeNotFound(r.Method, r.URL.EscapedPath()))
-	s.logRequest(rq, sw.status)
+	s.record(rq, sw.status)
 }
 
 // notFoundOp stands for "no operation" in the log line of a 404.

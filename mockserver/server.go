@@ -13,11 +13,11 @@ package mockserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // appointment times in the location's zone, on machines without zoneinfo
@@ -25,8 +25,10 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
 	"github.com/ghlmock/ghlmock/mockserver/inmem"
+	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 	"github.com/ghlmock/ghlmock/mockserver/seed"
 	"github.com/ghlmock/ghlmock/openapi"
@@ -56,6 +58,19 @@ type Config struct {
 	// and daily limit of every token whose fixture entry sets none of its own
 	// (the apps' limits, GHL's 100 per 10 s and 200,000 a day by default).
 	RateLimits ratelimit.Limits
+	// RetryAfter, when set, overrides the fixtures' retryAfter setting: send
+	// Retry-After (seconds) on a 429.
+	RetryAfter *bool
+	// Faults are fault rules in force from the start (besides the fixtures'
+	// own), e.g. from a --faults file. A reset brings them back.
+	Faults []faults.Rule
+	// AdminToken, when set, is required as a bearer token on the admin API
+	// (/_mock/…, except /_mock/health).
+	AdminToken string
+	// JournalSize is how many requests the journal keeps; 0 means 1000.
+	JournalSize int
+	// Pprof serves net/http/pprof under /_mock/debug/pprof/ (admin-protected).
+	Pprof bool
 }
 
 // Server is the mock. It implements http.Handler.
@@ -70,6 +85,14 @@ type Server struct {
 
 	tokens  *tokens
 	limiter *ratelimit.Limiter
+	faults  *faults.Engine
+	journal *journal.Journal
+	// initialFaults are the rules a reset restores: the fixtures' and Config's.
+	initialFaults []faults.Rule
+	// held is closed when the server shuts down, releasing requests that a
+	// "timeout" fault holds.
+	held     chan struct{}
+	heldOnce sync.Once
 
 	store  atomic.Pointer[inmem.Store]
 	router *mux.Router
@@ -105,6 +128,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.JournalSize <= 0 {
+		cfg.JournalSize = 1000
+	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -131,8 +157,22 @@ func New(cfg Config) (*Server, error) {
 		clock:    NewClock(cfg.Now),
 		ids:      crm.NewIDGen(uint64(cfg.Seed) ^ 0x6768_6c6d_6f63_6b21), // "ghlmock!"
 	}
+	if cfg.RetryAfter != nil {
+		s.settings.RetryAfter = *cfg.RetryAfter
+	}
 	s.limiter = ratelimit.New(s.clock.Now)
-	s.tokens = s.loadTokens()
+	s.tokens = &tokens{m: s.fixtureTokens()}
+	s.journal = journal.New(cfg.JournalSize)
+	s.held = make(chan struct{})
+	s.faults = faults.New(uint64(cfg.Seed))
+	rules, err := fixtureFaults(cfg.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	s.initialFaults = append(rules, cfg.Faults...)
+	if err := s.restoreFaults(); err != nil {
+		return nil, err
+	}
 	if err := s.reseed(); err != nil {
 		return nil, err
 	}
@@ -176,5 +216,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.router.ServeHTTP(w, r)
 }
 
-// errInternal marks an answer the mock could not give for a reason of its own.
-var errInternal = errors.New("mockserver: internal error")
+// Reset brings the mock back to its seeded state: the store regenerated, rate
+// counters, journal and clock offset cleared, tokens as the fixtures declare
+// them, and the fault rules back to those in force at start.
+func (s *Server) Reset() error {
+	s.clock.Reset()
+	if err := s.reseed(); err != nil {
+		return err
+	}
+	s.limiter.Reset()
+	s.journal.Clear()
+	s.tokens.reload(s.fixtureTokens())
+	return s.restoreFaults()
+}
+
+func (s *Server) restoreFaults() error {
+	s.faults.Clear()
+	for _, r := range s.initialFaults {
+		if _, err := s.faults.Add(r); err != nil {
+			return fmt.Errorf("mockserver: fault rule: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close releases every request a "timeout" fault is holding. Call it when
+// the HTTP server shuts down (http.Server.RegisterOnShutdown), or a held
+// request would keep the shutdown waiting.
+func (s *Server) Close() {
+	s.heldOnce.Do(func() { close(s.held) })
+}

@@ -10,10 +10,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 )
 
 func init() {
@@ -25,13 +30,43 @@ func init() {
 
 // serveFlags are the flags of ghlmock serve.
 type serveFlags struct {
-	addr      string
-	seed      int64
-	fixtures  string
-	contacts  int
-	logLevel  string
-	logFormat string
+	addr        string
+	seed        int64
+	fixtures    string
+	contacts    int
+	logLevel    string
+	logFormat   string
+	burstLimit  int
+	burstWindow time.Duration
+	dailyLimit  int
+	retryAfter  optBool
+	faults      string
+	adminToken  string
+	journalSize int
+	state       string
+	pprof       bool
 }
+
+// optBool is a boolean flag that remembers whether it was given.
+type optBool struct{ set, value bool }
+
+func (o *optBool) String() string {
+	if !o.set {
+		return ""
+	}
+	return strconv.FormatBool(o.value)
+}
+
+func (o *optBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	o.set, o.value = true, v
+	return nil
+}
+
+func (o *optBool) IsBoolFlag() bool { return true }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
@@ -40,6 +75,28 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.contacts, "contacts", 0, "generated contacts per location, overriding the fixtures (0: as the fixtures say)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.IntVar(&f.burstLimit, "burst-limit", 0, "requests per burst window per app and location (0: the fixtures', GHL's 100)")
+	fs.DurationVar(&f.burstWindow, "burst-window", 0, "length of the burst window (0: the fixtures', GHL's 10s)")
+	fs.IntVar(&f.dailyLimit, "daily-limit", 0, "requests per day per app and location (0: the fixtures', GHL's 200000)")
+	fs.Var(&f.retryAfter, "retry-after", "send Retry-After on 429s (default: the fixtures' retryAfter setting, off)")
+	fs.StringVar(&f.faults, "faults", "", "YAML or JSON file of fault rules in force from the start")
+	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
+	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
+	fs.StringVar(&f.state, "state", "", "file the state is loaded from at start (if it exists) and saved to at shutdown")
+	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
+}
+
+// isLoopback reports whether addr only listens on a loopback interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // loadFixtures reads the fixture file, or the embedded default.
@@ -82,6 +139,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	if !isLoopback(f.addr) && f.adminToken == "" {
+		return fmt.Errorf("--addr %s is not a loopback address: set --admin-token so the admin API is not open to the network", f.addr)
+	}
 	fx, err := loadFixtures(f.fixtures)
 	if err != nil {
 		return err
@@ -91,10 +151,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Seed:                f.seed,
 		ContactsPerLocation: f.contacts,
 		Logger:              logger,
+		RateLimits:          ratelimit.Limits{Burst: f.burstLimit, Window: f.burstWindow, Daily: f.dailyLimit},
+		AdminToken:          f.adminToken,
+		JournalSize:         f.journalSize,
+		Pprof:               f.pprof,
+	}
+	if f.retryAfter.set {
+		cfg.RetryAfter = &f.retryAfter.value
+	}
+	if f.faults != "" {
+		if cfg.Faults, err = faults.ParseFile(f.faults); err != nil {
+			return err
+		}
 	}
 	srv, err := mockserver.New(cfg)
 	if err != nil {
 		return err
+	}
+	if f.state != "" {
+		if err := loadState(ctx, srv, f.state); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
@@ -105,6 +182,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	fmt.Fprintf(stdout, "ghlmock listening on http://%s\n", ln.Addr())
@@ -117,10 +195,54 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := httpSrv.Shutdown(shutdownCtx)
+	if f.state != "" {
+		if err := saveState(shutdownCtx, srv, f.state); err != nil {
+			return err
+		}
+		logger.Info("state saved", "file", f.state)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+// loadState imports a state file written by saveState (or GET /_mock/state),
+// when it exists.
+func loadState(ctx context.Context, srv *mockserver.Server, path string) error {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var ds crm.Dataset
+	if err := json.Unmarshal(raw, &ds); err != nil {
+		return fmt.Errorf("--state %s: %w", path, err)
+	}
+	if err := srv.Store().Import(ctx, ds); err != nil {
+		return fmt.Errorf("--state %s: %w", path, err)
+	}
+	return nil
+}
+
+// saveState writes the whole state to path, atomically.
+func saveState(ctx context.Context, srv *mockserver.Server, path string) error {
+	ds, err := srv.Store().Export(ctx)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(ds)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
+		return fmt.Errorf("--state: %w", err)
+	}
+	return os.Rename(tmp, path)
 }
 
 func runFixtures(_ context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -6,65 +6,65 @@ import "strings"
 // appointment lives in, with the settings and reference data that change how
 // the API answers.
 type Location struct {
-	ID       string
-	Name     string
-	Timezone string
-	Country  string // default country for phone normalization, e.g. US
+	ID       string `json:"id,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Timezone string `json:"timezone,omitempty"`
+	Country  string `json:"country,omitempty"` // default country for phone normalization, e.g. US
 
 	// AllowDuplicateContact is the location setting of the same name. When false
 	// (GHL's default) creating a contact whose email or phone another contact
 	// already has is refused, and upsert updates that contact instead.
-	AllowDuplicateContact bool
+	AllowDuplicateContact bool `json:"allowDuplicateContact,omitempty"`
 	// DuplicatePriority is the order in which email and phone identify an
 	// existing contact for upsert and duplicate search; GHL's default is email, phone.
-	DuplicatePriority []string
+	DuplicatePriority []string `json:"duplicatePriority,omitempty"`
 
-	Users        []User
-	Calendars    []Calendar
-	Businesses   []Business
-	Campaigns    []Campaign
-	Workflows    []Workflow
-	CustomFields []CustomField
+	Users        []User        `json:"users,omitempty"`
+	Calendars    []Calendar    `json:"calendars,omitempty"`
+	Businesses   []Business    `json:"businesses,omitempty"`
+	Campaigns    []Campaign    `json:"campaigns,omitempty"`
+	Workflows    []Workflow    `json:"workflows,omitempty"`
+	CustomFields []CustomField `json:"customFields,omitempty"`
 }
 
 // User is a user of the location (assignedTo, userId, followers).
 type User struct {
-	ID    string
-	Name  string
-	Email string
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // Calendar is a calendar that appointments are booked on.
 type Calendar struct {
-	ID   string
-	Name string
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
 }
 
 // Business is a business (company) contacts can belong to; its id is 24 hex.
 type Business struct {
-	ID   string
-	Name string
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
 }
 
 // Campaign is a campaign contacts can be added to.
 type Campaign struct {
-	ID   string
-	Name string
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
 }
 
 // Workflow is a workflow contacts can be enrolled in.
 type Workflow struct {
-	ID   string
-	Name string
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
 }
 
 // CustomField is a contact custom field defined on the location.
 type CustomField struct {
-	ID       string
-	Key      string // e.g. contact.favourite_colour
-	Name     string
-	DataType string // TEXT, LARGE_TEXT, NUMERICAL, MONETORY, SINGLE_OPTIONS, MULTIPLE_OPTIONS, CHECKBOX, RADIO, DATE
-	Options  []string
+	ID       string   `json:"id,omitempty"`
+	Key      string   `json:"key,omitempty"` // e.g. contact.favourite_colour
+	Name     string   `json:"name,omitempty"`
+	DataType string   `json:"dataType,omitempty"` // TEXT, LARGE_TEXT, NUMERICAL, MONETORY, SINGLE_OPTIONS, MULTIPLE_OPTIONS, CHECKBOX, RADIO, DATE
+	Options  []string `json:"options,omitempty"`
 }
 
 // Priority returns the duplicate-matching order, defaulting to email then phone.

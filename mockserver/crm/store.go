@@ -223,15 +223,15 @@ type BulkTagResult struct {
 // Dataset is the whole state of some locations: what the seeder produces,
 // what a reset restores and what export and import exchange.
 type Dataset struct {
-	Locations []LocationData
+	Locations []LocationData `json:"locations,omitempty"`
 }
 
 // LocationData is one location with everything in it.
 type LocationData struct {
-	Location     Location
-	Contacts     []Contact
-	Deleted      []string // ids of deleted contacts, remembered for "contact is deleted"
-	Tasks        []Task
-	Notes        []Note
-	Appointments []Appointment
+	Location     Location      `json:"location,omitempty"`
+	Contacts     []Contact     `json:"contacts,omitempty"`
+	Deleted      []string      `json:"deleted,omitempty"` // ids of deleted contacts, remembered for "contact is deleted"
+	Tasks        []Task        `json:"tasks,omitempty"`
+	Notes        []Note        `json:"notes,omitempty"`
+	Appointments []Appointment `json:"appointments,omitempty"`
 }

@@ -5,46 +5,46 @@ package crm
 // stored: see the methods below. Slices are never shared between copies that
 // the store hands out.
 type Contact struct {
-	ID         string
-	LocationID string
+	ID         string `json:"id,omitempty"`
+	LocationID string `json:"locationId,omitempty"`
 
-	FirstName   string
-	LastName    string
-	Name        string // display name when given explicitly; see DisplayName
-	Email       string
-	Phone       string // E.164 when the location normalizes phones
-	CompanyName string
-	Gender      string
-	Timezone    string
-	Type        string // "lead" unless told otherwise
-	Source      string
-	AssignedTo  string // a user id of the location
-	Address1    string
-	City        string
-	State       string
-	Country     string
-	PostalCode  string
-	Website     string
-	DateOfBirth string // YYYY-MM-DD, or empty
-	BusinessID  string // a 24-hex business id of the location, or empty
+	FirstName   string `json:"firstName,omitempty"`
+	LastName    string `json:"lastName,omitempty"`
+	Name        string `json:"name,omitempty"` // display name when given explicitly; see DisplayName
+	Email       string `json:"email,omitempty"`
+	Phone       string `json:"phone,omitempty"` // E.164 when the location normalizes phones
+	CompanyName string `json:"companyName,omitempty"`
+	Gender      string `json:"gender,omitempty"`
+	Timezone    string `json:"timezone,omitempty"`
+	Type        string `json:"type,omitempty"` // "lead" unless told otherwise
+	Source      string `json:"source,omitempty"`
+	AssignedTo  string `json:"assignedTo,omitempty"` // a user id of the location
+	Address1    string `json:"address1,omitempty"`
+	City        string `json:"city,omitempty"`
+	State       string `json:"state,omitempty"`
+	Country     string `json:"country,omitempty"`
+	PostalCode  string `json:"postalCode,omitempty"`
+	Website     string `json:"website,omitempty"`
+	DateOfBirth string `json:"dateOfBirth,omitempty"` // YYYY-MM-DD, or empty
+	BusinessID  string `json:"businessId,omitempty"`  // a 24-hex business id of the location, or empty
 
-	DND         bool
-	DNDSettings map[string]DNDSetting // by channel: Call, Email, SMS, WhatsApp, GMB, FB
+	DND         bool                  `json:"dnd,omitempty"`
+	DNDSettings map[string]DNDSetting `json:"dndSettings,omitempty"` // by channel: Call, Email, SMS, WhatsApp, GMB, FB
 
-	Tags             []string // lower case, no duplicates, in insertion order
-	CustomFields     []CustomFieldValue
-	AdditionalEmails []string
-	AdditionalPhones []string
-	Followers        []string // user ids
-	Campaigns        []string // campaign ids the contact is enrolled in
-	Workflows        []WorkflowEnrollment
+	Tags             []string             `json:"tags,omitempty"` // lower case, no duplicates, in insertion order
+	CustomFields     []CustomFieldValue   `json:"customFields,omitempty"`
+	AdditionalEmails []string             `json:"additionalEmails,omitempty"`
+	AdditionalPhones []string             `json:"additionalPhones,omitempty"`
+	Followers        []string             `json:"followers,omitempty"` // user ids
+	Campaigns        []string             `json:"campaigns,omitempty"` // campaign ids the contact is enrolled in
+	Workflows        []WorkflowEnrollment `json:"workflows,omitempty"`
 
-	Attribution *Attribution
-	CreatedBy   *CreatedBy
+	Attribution *Attribution `json:"attribution,omitempty"`
+	CreatedBy   *CreatedBy   `json:"createdBy,omitempty"`
 
-	DateAdded    Millis
-	DateUpdated  Millis
-	LastActivity Millis
+	DateAdded    Millis `json:"dateAdded,omitempty"`
+	DateUpdated  Millis `json:"dateUpdated,omitempty"`
+	LastActivity Millis `json:"lastActivity,omitempty"`
 }
 
 // DNDChannels are the channels of a contact's dndSettings, in GHL's order.
@@ -52,43 +52,43 @@ var DNDChannels = []string{"Call", "Email", "SMS", "WhatsApp", "GMB", "FB"}
 
 // DNDSetting is the do-not-disturb state of one channel.
 type DNDSetting struct {
-	Status  string // active, inactive or permanent
-	Message string
-	Code    string
+	Status  string `json:"status,omitempty"` // active, inactive or permanent
+	Message string `json:"message,omitempty"`
+	Code    string `json:"code,omitempty"`
 }
 
 // CustomFieldValue is a value of one of the location's custom fields. Value is
 // a string, a float64, a bool or a []string, as the field's type dictates.
 type CustomFieldValue struct {
-	ID    string
-	Value any
+	ID    string `json:"id,omitempty"`
+	Value any    `json:"value,omitempty"`
 }
 
 // WorkflowEnrollment records that a contact was added to a workflow.
 type WorkflowEnrollment struct {
-	WorkflowID     string
-	EventStartTime string // as given by the client, or empty
-	AddedAt        Millis
+	WorkflowID     string `json:"workflowId,omitempty"`
+	EventStartTime string `json:"eventStartTime,omitempty"` // as given by the client, or empty
+	AddedAt        Millis `json:"addedAt,omitempty"`
 }
 
 // Attribution is where a contact came from (attributionSource).
 type Attribution struct {
-	SessionSource string
-	Medium        string
-	MediumID      string
-	URL           string
-	Campaign      string
-	UTMSource     string
-	UTMMedium     string
-	Referrer      string
+	SessionSource string `json:"sessionSource,omitempty"`
+	Medium        string `json:"medium,omitempty"`
+	MediumID      string `json:"mediumId,omitempty"`
+	URL           string `json:"url,omitempty"`
+	Campaign      string `json:"campaign,omitempty"`
+	UTMSource     string `json:"utmSource,omitempty"`
+	UTMMedium     string `json:"utmMedium,omitempty"`
+	Referrer      string `json:"referrer,omitempty"`
 }
 
 // CreatedBy records who created a contact.
 type CreatedBy struct {
-	Source    string // WEB_USER or INTEGRATION
-	Channel   string // APP or OAUTH
-	SourceID  string
-	Timestamp Millis
+	Source    string `json:"source,omitempty"`  // WEB_USER or INTEGRATION
+	Channel   string `json:"channel,omitempty"` // APP or OAUTH
+	SourceID  string `json:"sourceId,omitempty"`
+	Timestamp Millis `json:"timestamp,omitempty"`
 }
 
 // DisplayName is the contact's name as GHL shows it: the explicit name, else
@@ -163,47 +163,47 @@ func cloneStrings(s []string) []string {
 
 // Task is a task attached to a contact.
 type Task struct {
-	ID         string
-	LocationID string
-	ContactID  string
-	Title      string
-	Body       string
-	AssignedTo string
-	DueDate    Millis
-	Completed  bool
-	DateAdded  Millis
+	ID         string `json:"id,omitempty"`
+	LocationID string `json:"locationId,omitempty"`
+	ContactID  string `json:"contactId,omitempty"`
+	Title      string `json:"title,omitempty"`
+	Body       string `json:"body,omitempty"`
+	AssignedTo string `json:"assignedTo,omitempty"`
+	DueDate    Millis `json:"dueDate,omitempty"`
+	Completed  bool   `json:"completed,omitempty"`
+	DateAdded  Millis `json:"dateAdded,omitempty"`
 }
 
 // Note is a note attached to a contact.
 type Note struct {
-	ID          string
-	LocationID  string
-	ContactID   string
-	Body        string
-	UserID      string
-	Title       string
-	Color       string
-	Pinned      bool
-	DateAdded   Millis
-	DateUpdated Millis
+	ID          string `json:"id,omitempty"`
+	LocationID  string `json:"locationId,omitempty"`
+	ContactID   string `json:"contactId,omitempty"`
+	Body        string `json:"body,omitempty"`
+	UserID      string `json:"userId,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Color       string `json:"color,omitempty"`
+	Pinned      bool   `json:"pinned,omitempty"`
+	DateAdded   Millis `json:"dateAdded,omitempty"`
+	DateUpdated Millis `json:"dateUpdated,omitempty"`
 }
 
 // Appointment is a calendar event booked for a contact.
 type Appointment struct {
-	ID                string
-	LocationID        string
-	ContactID         string
-	CalendarID        string
-	GroupID           string
-	Title             string
-	Status            string // booked, cancelled, …
-	AppointmentStatus string // new, confirmed, cancelled, showed, noshow, invalid
-	AssignedUserID    string
-	Users             []string
-	Notes             string
-	Address           string
-	StartTime         Millis
-	EndTime           Millis
-	DateAdded         Millis
-	DateUpdated       Millis
+	ID                string   `json:"id,omitempty"`
+	LocationID        string   `json:"locationId,omitempty"`
+	ContactID         string   `json:"contactId,omitempty"`
+	CalendarID        string   `json:"calendarId,omitempty"`
+	GroupID           string   `json:"groupId,omitempty"`
+	Title             string   `json:"title,omitempty"`
+	Status            string   `json:"status,omitempty"`            // booked, cancelled, …
+	AppointmentStatus string   `json:"appointmentStatus,omitempty"` // new, confirmed, cancelled, showed, noshow, invalid
+	AssignedUserID    string   `json:"assignedUserId,omitempty"`
+	Users             []string `json:"users,omitempty"`
+	Notes             string   `json:"notes,omitempty"`
+	Address           string   `json:"address,omitempty"`
+	StartTime         Millis   `json:"startTime,omitempty"`
+	EndTime           Millis   `json:"endTime,omitempty"`
+	DateAdded         Millis   `json:"dateAdded,omitempty"`
+	DateUpdated       Millis   `json:"dateUpdated,omitempty"`
 }

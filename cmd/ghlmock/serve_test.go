@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+
+// startServe runs "ghlmock serve" in the background on a free port and
+// returns its base URL and a function that stops it and returns run's error.
+func startServe(t *testing.T, env map[string]string, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+			stop := sync.OnceValue(func() error {
+				cancel()
+				select {
+				case err := <-done:
+					return err
+				case <-time.After(20 * time.Second):
+					return context.DeadlineExceeded
+				}
+			})
+			t.Cleanup(func() { _ = stop() })
+			return m[1], stop
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve ended before listening: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve never printed 'listening on': %q %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "GET", url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
+	req.Header.Set("Version", "2021-07-28")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func send(t *testing.T, method, url, body string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
+	req.Header.Set("Version", "2021-07-28")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestServeStartsAnswersAndShutsDown(t *testing.T) {
+	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "10")
+	status, body := get(t, base+"/_mock/health")
+	assert.Equal(t, 200, status)
+	assert.JSONEq(t, `{"status":"ok"}`, body)
+	status, body = get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	assert.Equal(t, 200, status, body)
+	assert.Contains(t, body, `"email":"ada.lovelace@example.com"`)
+	assert.NoError(t, stop(), "graceful shutdown returns no error")
+}
+
+func TestServeReadsFlagsFromTheEnvironment(t *testing.T) {
+	base, _ := startServe(t, map[string]string{"GHLMOCK_ADDR": "127.0.0.1:0", "GHLMOCK_BURST_LIMIT": "2", "GHLMOCK_CONTACTS": "5"})
+	for range 2 {
+		status, _ := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+		require.Equal(t, 200, status)
+	}
+	status, _ := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	assert.Equal(t, 429, status, "GHLMOCK_BURST_LIMIT=2 applied")
+}
+
+func TestServeRefusesBadSettings(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"seed 0", []string{"--seed", "0"}, "--seed must not be 0"},
+		{"open admin on the network", []string{"--addr", "0.0.0.0:0"}, "--admin-token"},
+		{"missing fixtures", []string{"--fixtures", "/nonexistent.yaml"}, "nonexistent.yaml"},
+		{"bad log level", []string{"--log-level", "loud"}, "--log-level"},
+		{"stray argument", []string{"extra"}, "unexpected argument"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := runCmd(t, append([]string{"serve"}, c.args...)...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	_, _, err := runCmd(t, "serve", "--burst-limit", "x")
+	assert.Error(t, err)
+}
+
+func TestServeFaultsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "faults.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("- operationId: get-contact\n  status: 503\n  times: 1\n"), 0o644))
+	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--faults", path)
+	status, _ := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	assert.Equal(t, 503, status)
+	status, _ = get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	assert.Equal(t, 200, status)
+
+	require.NoError(t, os.WriteFile(path, []byte("- operationId: get-contact\n  stauts: 503\n"), 0o644))
+	_, _, err := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--faults", path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "faults.yaml:1")
+}
+
+func TestServeStatePersistsAcrossRestarts(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
+	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/2NexTNy4UiJ1cLOoua11", ""))
+	require.NoError(t, stop())
+	require.FileExists(t, state)
+
+	base, _ = startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
+	status, body := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	assert.Equal(t, 400, status, "the delete survived the restart: %s", body)
+}
+
+func TestFixturesJSON(t *testing.T) {
+	out, _, err := runCmd(t, "fixtures", "--json")
+	require.NoError(t, err)
+	var got struct {
+		Seed      int64 `json:"seed"`
+		Locations []struct {
+			ID     string `json:"id"`
+			Tokens []struct {
+				Token  string   `json:"token"`
+				Scopes []string `json:"scopes"`
+			} `json:"tokens"`
+		} `json:"locations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.EqualValues(t, 1, got.Seed)
+	require.GreaterOrEqual(t, len(got.Locations), 2)
+	assert.Equal(t, "O9hFAiOh29oB93c0F6UJ", got.Locations[0].ID)
+	assert.Equal(t, "pit-1a2b3c4d-0001-4000-8000-000000000001", got.Locations[0].Tokens[0].Token)
+	assert.Equal(t, []string{"contacts.readonly", "contacts.write"}, got.Locations[0].Tokens[0].Scopes)
+
+	_, _, err = runCmd(t, "fixtures")
+	assert.Equal(t, exitCode(2), err, "only --json exists")
+}

@@ -1,0 +1,157 @@
+package mockserver_test
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
+)
+
+// ghlLimits puts GHL's default limits back (the harness raises them).
+func ghlLimits(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{} }
+
+func headerInt(t *testing.T, r *response, name string) int {
+	t.Helper()
+	v := r.Header.Get(name)
+	require.NotEmpty(t, v, "header %s", name)
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, "header %s=%q", name, v)
+	return n
+}
+
+// TestBurstOf125GivesExactly100And25 is the acceptance check: 125
+// requests at once against the default limits give exactly 100 answers and
+// 25 GHL-shaped 429s with the right headers; a client that waits
+// X-RateLimit-Interval-Milliseconds then succeeds; another location keeps its
+// own budget.
+func TestBurstOf125GivesExactly100And25(t *testing.T) {
+	h := setup(t, ghlLimits)
+	var mu sync.Mutex
+	var oks, limited []*response
+	var wg sync.WaitGroup
+	for range 125 {
+		wg.Go(func() {
+			r := h.do(call{path: "/contacts/" + ada})
+			mu.Lock()
+			defer mu.Unlock()
+			switch r.Status {
+			case 200:
+				oks = append(oks, r)
+			case 429:
+				limited = append(limited, r)
+			default:
+				t.Errorf("unexpected %d %s", r.Status, r.Body)
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, oks, 100)
+	require.Len(t, limited, 25)
+	for _, r := range limited {
+		assert.Equal(t, "Too Many Requests", errorMessage(t, r))
+		assert.Equal(t, 0, headerInt(t, r, "X-RateLimit-Remaining"))
+		assert.Equal(t, 100, headerInt(t, r, "X-RateLimit-Max"))
+		assert.Equal(t, 10000, headerInt(t, r, "X-RateLimit-Interval-Milliseconds"))
+		assert.Equal(t, 200000, headerInt(t, r, "X-RateLimit-Limit-Daily"))
+		assert.Equal(t, 200000-100, headerInt(t, r, "X-RateLimit-Daily-Remaining"), "a burst 429, not a daily one")
+		assert.Empty(t, r.Header.Get("Retry-After"), "GHL does not document Retry-After; off by default")
+	}
+	remaining := map[int]bool{}
+	for _, r := range oks {
+		remaining[headerInt(t, r, "X-RateLimit-Remaining")] = true
+	}
+	assert.Len(t, remaining, 100, "each success saw its own remaining count, 99 down to 0")
+
+	other := h.do(call{path: "/contacts/" + grace, token: str(h.otherRW)})
+	assert.Equal(t, 200, other.Status, "another location keeps its own budget")
+
+	wait := time.Duration(headerInt(t, limited[0], "X-RateLimit-Interval-Milliseconds")) * time.Millisecond
+	h.clock.Advance(wait)
+	r := h.do(call{path: "/contacts/" + ada})
+	assert.Equal(t, 200, r.Status, "after waiting the interval the client succeeds")
+	assert.Equal(t, 99, headerInt(t, r, "X-RateLimit-Remaining"))
+}
+
+func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
+	h := setup(t, ghlLimits)
+	for _, c := range []call{
+		{path: "/contacts/" + ada},
+		{path: "/contacts/" + unknownID},
+		{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "email": "bad"}},
+		{path: "/contacts/" + ada, token: str("")},
+		{path: "/contacts/" + ada, version: str("")},
+		{path: "/contacts/" + ada, token: str(h.otherRW)},
+	} {
+		r := h.do(c) // the harness validates the required headers against the document
+		for _, name := range []string{"X-RateLimit-Limit-Daily", "X-RateLimit-Daily-Remaining", "X-RateLimit-Interval-Milliseconds", "X-RateLimit-Max", "X-RateLimit-Remaining", "X-RateLimit-Daily-Reset"} {
+			assert.NotEmpty(t, r.Header.Get(name), "%s on %d", name, r.Status)
+		}
+	}
+}
+
+func TestDailyQuotaRunsOut(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 1000, Window: 10 * time.Second, Daily: 5} })
+	for i := range 5 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status, "request %d", i)
+	}
+	r := h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, 0, headerInt(t, r, "X-RateLimit-Daily-Remaining"), "the SDK tells a daily 429 by this header")
+	reset := headerInt(t, r, "X-RateLimit-Daily-Reset")
+	h.clock.Advance(11 * time.Second)
+	assert.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status, "a new burst window does not refill the day")
+	h.clock.Advance(time.Duration(int64(reset)-h.clock.Now().UnixMilli()) * time.Millisecond)
+	assert.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status, "the day resets at X-RateLimit-Daily-Reset")
+}
+
+// TestSandboxTokenAndAppsAreSeparate: the sandbox token of location 2 has
+// 25 per 10 s of its own; the chatbot app's token counts apart from the
+// default app's in the same location.
+func TestSandboxTokenAndAppsAreSeparate(t *testing.T) {
+	h := setup(t, ghlLimits)
+	sandbox := "pit-1a2b3c4d-0002-4000-8000-000000000003"
+	chatbot := "pit-1a2b3c4d-0002-4000-8000-000000000004"
+	for range 25 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(sandbox)}).Status)
+	}
+	r := h.do(call{path: "/contacts/" + grace, token: str(sandbox)})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, 25, headerInt(t, r, "X-RateLimit-Max"))
+	assert.Equal(t, 10000, headerInt(t, r, "X-RateLimit-Limit-Daily"))
+
+	for range 100 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(chatbot)}).Status)
+	}
+	assert.Equal(t, 429, h.do(call{path: "/contacts/" + grace, token: str(chatbot)}).Status)
+	assert.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(h.otherRW)}).Status, "the default app has its own budget")
+}
+
+func TestRetryAfterIsASetting(t *testing.T) {
+	on := true
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second}
+		c.RetryAfter = &on
+	})
+	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	h.clock.Advance(3 * time.Second)
+	r := h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, http.StatusTooManyRequests, r.Status)
+	assert.Equal(t, "7", r.Header.Get("Retry-After"))
+}
+
+func TestAdminRoutesAreNeverLimited(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second} })
+	h.do(call{path: "/contacts/" + ada})
+	for range 20 {
+		r := h.admin("GET", "/_mock/health", nil)
+		require.Equal(t, 200, r.Status)
+		assert.Empty(t, r.Header.Get("X-RateLimit-Remaining"))
+	}
+}
