@@ -97,7 +97,9 @@ func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
 }
 
 func TestDailyQuotaRunsOut(t *testing.T) {
-	h := setup(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 1000, Window: 10 * time.Second, Daily: 5} })
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 1000, Window: 10 * time.Second, Daily: 5}
+	})
 	for i := range 5 {
 		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status, "request %d", i)
 	}
