@@ -119,7 +119,7 @@ func (s *Server) record(rq *request, status int) {
 	}
 	dur := time.Since(rq.start)
 	s.journal.Add(journal.Entry{
-		Time:        s.clock.Now(),
+		Time:        s.clock.Now().Truncate(time.Millisecond),
 		Method:      rq.r.Method,
 		Path:        rq.r.URL.Path,
 		Query:       rq.r.URL.RawQuery,
