@@ -145,6 +145,8 @@ func TestDuplicateLookup(t *testing.T) {
 	assert.Equal(t, babbage, m["contact"].(map[string]any)["id"])
 	m = h.do(call{path: base + "&number=+12125550102"}).JSON(t)
 	assert.Equal(t, babbage, m["contact"].(map[string]any)["id"], "an unencoded + arrives as a space and is put back")
+	r0 := h.do(call{path: base + "&number=2125550102"})
+	assert.Contains(t, string(r0.Body), `"contact":null`, "a bare national number is no match: GHL wants E.164")
 	m = h.do(call{path: base + "&email=ada.lovelace%40example.com&number=%2B12125550102"}).JSON(t)
 	assert.Equal(t, ada, m["contact"].(map[string]any)["id"], "email first")
 	r := h.do(call{path: base + "&email=nobody%40example.com"})

@@ -161,7 +161,10 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 // DuplicateContact finds the live contact GHL would call a duplicate: by the
 // fields of Location.Priority in order (email then phone when the location
 // allows duplicates), the oldest contact holding the first field that
-// matches. The phone is normalized as stored phones are.
+// matches. A phone given with its country code ("+1 212-555-0101") is
+// normalized as stored phones are; one without ("2125550101") is compared as
+// given, so it misses an E.164 contact, as live GHL's lookup does (a bare
+// 10-digit US number "silently fails to match").
 func (s *Store) DuplicateContact(ctx context.Context, loc, email, phone string) (crm.Contact, bool, error) {
 	l, err := s.location(ctx, loc)
 	if err != nil {
@@ -171,7 +174,11 @@ func (s *Store) DuplicateContact(ctx context.Context, loc, email, phone string) 
 	if email == "" && phone == "" {
 		return crm.Contact{}, false, crm.BadInput("Pass at least one of number, email query parameter")
 	}
-	keys := map[string]string{"email": emailKey(email), "phone": s.normPhone(&l.info, phone)}
+	phoneKey := phone
+	if strings.HasPrefix(phone, "+") {
+		phoneKey = s.normPhone(&l.info, phone)
+	}
+	keys := map[string]string{"email": emailKey(email), "phone": phoneKey}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if i, _, ok := l.match(keys); ok {

@@ -349,3 +349,23 @@ func TestContextCancelled(t *testing.T) {
 	_, err = s.Export(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// TestDuplicateLookupNeedsE164: a phone with its country code matches in any
+// format; a bare national number does not, as live GHL's lookup does not.
+func TestDuplicateLookupNeedsE164(t *testing.T) {
+	s, _ := newStore(t)
+	c, err := s.CreateContact(t.Context(), locA, person("Pat", "Q", "", "(212) 555-0150"))
+	require.NoError(t, err)
+	require.Equal(t, "+12125550150", c.Phone)
+	for _, q := range []string{"+12125550150", "+1 212-555-0150", " +1 (212) 555 0150 "} {
+		got, found, err := s.DuplicateContact(t.Context(), locA, "", q)
+		require.NoError(t, err)
+		assert.True(t, found, q)
+		assert.Equal(t, c.ID, got.ID, q)
+	}
+	for _, q := range []string{"2125550150", "12125550150", "(212) 555-0150"} {
+		_, found, err := s.DuplicateContact(t.Context(), locA, "", q)
+		require.NoError(t, err)
+		assert.False(t, found, "%q is not E.164", q)
+	}
+}

@@ -149,7 +149,8 @@ func TestDuplicateContact(t *testing.T) {
 	}{
 		{"by email, any case", "A@X.com", "", a.ID},
 		{"by phone in E.164", "", "+14155550102", b.ID},
-		{"by phone in local format", "", "415-555-0102", b.ID},
+		{"a national number is no match (GHL matches E.164 only)", "", "415-555-0102", ""},
+		{"by phone with country code, formatted", "", "+1 415-555-0102", b.ID},
 		{"email before phone", "a@x.com", "+14155550102", a.ID},
 		{"unknown email falls back to phone", "nobody@x.com", "+14155550102", b.ID},
 		{"nothing matches", "nobody@x.com", "+14155550199", ""},
