@@ -24,6 +24,7 @@ type token struct {
 	Limits     ratelimit.Limits
 	ExpiresAt  time.Time // zero: never
 	Minted     bool      // created through the admin API
+	headers    *rateConsts
 }
 
 func (t *token) hasScope(scopes []string) bool {
@@ -112,6 +113,7 @@ func (s *Server) newToken(ft fixture.Token) *token {
 	return &token{
 		Value: ft.Token, Name: ft.Name, LocationID: ft.LocationID, App: ft.App,
 		Scopes: slices.Clone(ft.Scopes), Limits: lim, ExpiresAt: ft.ExpiresAt,
+		headers: newRateConsts(lim),
 	}
 }
 
@@ -157,7 +159,7 @@ func (s *Server) authenticate(w http.ResponseWriter, rq *request) *apiError {
 	rq.token, rq.loc = t, t.LocationID
 
 	d := s.limiter.Take(t.App+"/"+t.LocationID, t.Limits)
-	setRateHeaders(w.Header(), d)
+	setRateHeaders(w.Header(), d, t.headers)
 	if !d.Allowed {
 		if s.settings.RetryAfter {
 			secs := (d.RetryAfter(s.clock.Now()) + time.Second - 1) / time.Second
@@ -191,14 +193,35 @@ func (s *Server) defaultLimits() ratelimit.Limits {
 		s.cfg.RateLimits.Burst, s.cfg.RateLimits.Window, s.cfg.RateLimits.Daily)
 }
 
-// setRateHeaders writes GHL's rate-limit headers for a decision.
-func setRateHeaders(h http.Header, d ratelimit.Decision) {
-	h["X-Ratelimit-Limit-Daily"] = []string{strconv.Itoa(d.Limits.Daily)}
-	h["X-Ratelimit-Daily-Remaining"] = []string{strconv.Itoa(d.DailyRemaining)}
-	h["X-Ratelimit-Daily-Reset"] = []string{strconv.FormatInt(d.DailyReset.UnixMilli(), 10)}
-	h["X-Ratelimit-Interval-Milliseconds"] = []string{strconv.FormatInt(d.Limits.Window.Milliseconds(), 10)}
-	h["X-Ratelimit-Max"] = []string{strconv.Itoa(d.Limits.Burst)}
-	h["X-Ratelimit-Remaining"] = []string{strconv.Itoa(d.Remaining)}
+// rateConsts are the header values that only depend on a token's limits,
+// made once: they are written on every answer.
+type rateConsts struct {
+	daily, interval, max []string
+}
+
+func newRateConsts(l ratelimit.Limits) *rateConsts {
+	return &rateConsts{
+		daily:    []string{strconv.Itoa(l.Daily)},
+		interval: []string{strconv.FormatInt(l.Window.Milliseconds(), 10)},
+		max:      []string{strconv.Itoa(l.Burst)},
+	}
+}
+
+// setRateHeaders writes GHL's rate-limit headers for a decision; c holds the
+// constant ones (nil: made from the decision). The value slices of c are
+// shared by every answer, with their capacity equal to their length so that
+// an Add elsewhere copies rather than overwrites.
+func setRateHeaders(h http.Header, d ratelimit.Decision, c *rateConsts) {
+	if c == nil {
+		c = newRateConsts(d.Limits)
+	}
+	h["X-Ratelimit-Limit-Daily"] = c.daily
+	h["X-Ratelimit-Interval-Milliseconds"] = c.interval
+	h["X-Ratelimit-Max"] = c.max
+	v := &[3]string{strconv.Itoa(d.DailyRemaining), strconv.FormatInt(d.DailyReset.UnixMilli(), 10), strconv.Itoa(d.Remaining)}
+	h["X-Ratelimit-Daily-Remaining"] = v[0:1:1]
+	h["X-Ratelimit-Daily-Reset"] = v[1:2:2]
+	h["X-Ratelimit-Remaining"] = v[2:3:3]
 }
 
 // setIdleRateHeaders writes the headers for a request no app and location
@@ -209,5 +232,5 @@ func (s *Server) setIdleRateHeaders(w http.ResponseWriter) {
 	setRateHeaders(w.Header(), ratelimit.Decision{
 		Limits: lim, Remaining: lim.Burst, DailyRemaining: lim.Daily,
 		Reset: now.Add(lim.Window), DailyReset: now.Add(24 * time.Hour),
-	})
+	}, nil)
 }

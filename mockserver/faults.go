@@ -108,7 +108,7 @@ func (s *Server) setFaultRateHeaders(h http.Header, rq *request, status int) {
 	if status == http.StatusTooManyRequests {
 		d.Remaining = 0
 	}
-	setRateHeaders(h, d)
+	setRateHeaders(h, d, nil)
 	if status == http.StatusTooManyRequests && s.settings.RetryAfter {
 		h.Set("Retry-After", strconv.Itoa(int(lim.Window/time.Second)))
 	}

@@ -5,32 +5,12 @@ import (
 	"net/http"
 )
 
-// The wrapper bodies of the contact operations.
-
-type contactResponse struct {
-	Contact contactView `json:"contact"`
-}
-
-type contactUpdatedResponse struct {
-	Succeded bool        `json:"succeded"` // sic: GHL's spelling
-	Contact  contactView `json:"contact"`
-}
-
-// succededResponse is GHL's status flag, in its misspelling and, as live v2
-// bodies also carry, spelt right.
-type succededResponse struct {
-	Succeded  bool `json:"succeded"`
-	Succeeded bool `json:"succeeded"`
-}
-
-var ok = succededResponse{Succeded: true, Succeeded: true}
-
 func (s *Server) getContact(ctx context.Context, rq *request) (int, any, error) {
 	c, err := s.Store().Contact(ctx, rq.loc, rq.param("contactId"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, contactResponse{Contact: newContactView(&c)}, nil
+	return http.StatusOK, contactAnswer{c: &c}, nil
 }
 
 func (s *Server) createContact(ctx context.Context, rq *request) (int, any, error) {
@@ -42,10 +22,7 @@ func (s *Server) createContact(ctx context.Context, rq *request) (int, any, erro
 	if err != nil {
 		return 0, nil, err
 	}
-	v := newContactView(&c)
-	deleted := false
-	v.Deleted = &deleted
-	return http.StatusCreated, contactResponse{Contact: v}, nil
+	return http.StatusCreated, contactAnswer{c: &c, created: true}, nil
 }
 
 func (s *Server) updateContact(ctx context.Context, rq *request) (int, any, error) {
@@ -57,7 +34,7 @@ func (s *Server) updateContact(ctx context.Context, rq *request) (int, any, erro
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, contactUpdatedResponse{Succeded: true, Contact: newContactView(&c)}, nil
+	return http.StatusOK, contactAnswer{c: &c, updated: true}, nil
 }
 
 func (s *Server) deleteContact(ctx context.Context, rq *request) (int, any, error) {

@@ -10,22 +10,6 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
-// listMeta is the meta of GET /contacts/, as live responses carry it.
-type listMeta struct {
-	Total        int     `json:"total"`
-	NextPageURL  *string `json:"nextPageUrl"`
-	StartAfterID *string `json:"startAfterId"`
-	StartAfter   *int64  `json:"startAfter"`
-	CurrentPage  int     `json:"currentPage"`
-	NextPage     *int    `json:"nextPage"`
-	PrevPage     *int    `json:"prevPage"`
-}
-
-type listResponse struct {
-	Contacts []listContactView `json:"contacts"`
-	Meta     listMeta          `json:"meta"`
-}
-
 // getContacts is the deprecated GET /contacts/: newest first, paged by the
 // (startAfter, startAfterId) pair of the last contact of the previous page.
 func (s *Server) getContacts(ctx context.Context, rq *request) (int, any, error) {
@@ -42,28 +26,19 @@ func (s *Server) getContacts(ctx context.Context, rq *request) (int, any, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	out := listResponse{Contacts: make([]listContactView, len(page.Contacts))}
-	for i := range page.Contacts {
-		out.Contacts[i] = newListContactView(&page.Contacts[i])
-	}
-	out.Meta = listMeta{Total: page.Total, CurrentPage: max(page.Page, 1)}
+	meta := &listMeta{Total: page.Total, CurrentPage: max(page.Page, 1)}
 	if page.Page > 1 {
-		prev := page.Page - 1
-		out.Meta.PrevPage = &prev
+		meta.PrevPage = page.Page - 1
 	}
 	if n := len(page.Contacts); n > 0 {
 		last := page.Contacts[n-1]
-		ms := int64(last.DateAdded)
-		id := last.ID
-		out.Meta.StartAfter, out.Meta.StartAfterID = &ms, &id
+		meta.StartAfter, meta.StartAfterID = int64(last.DateAdded), last.ID
 		if page.More {
-			next := out.Meta.CurrentPage + 1
-			out.Meta.NextPage = &next
-			u := s.nextPageURL(rq, q, ms, id)
-			out.Meta.NextPageURL = &u
+			meta.NextPage = meta.CurrentPage + 1
+			meta.NextPageURL = s.nextPageURL(rq, q, meta.StartAfter, meta.StartAfterID)
 		}
 	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, contactsAnswer{contacts: page.Contacts, meta: meta}, nil
 }
 
 // nextPageURL points at the mock's own host, keeping the caller's query,
@@ -115,11 +90,6 @@ func (f filterBody) filter() crm.Filter {
 	return out
 }
 
-type searchResponse struct {
-	Contacts []searchContactView `json:"contacts"`
-	Total    int                 `json:"total"`
-}
-
 func (s *Server) searchContacts(ctx context.Context, rq *request) (int, any, error) {
 	var b searchBody
 	if err := rq.decode(&b); err != nil {
@@ -133,15 +103,7 @@ func (s *Server) searchContacts(ctx context.Context, rq *request) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	out := searchResponse{Contacts: make([]searchContactView, len(page.Contacts)), Total: page.Total}
-	for i := range page.Contacts {
-		out.Contacts[i] = newSearchContactView(&page.Contacts[i])
-	}
-	return http.StatusOK, out, nil
-}
-
-type duplicateResponse struct {
-	Contact *contactView `json:"contact"`
+	return http.StatusOK, searchAnswer{hits: page.Contacts, total: page.Total}, nil
 }
 
 // getDuplicateContact looks a contact up by email and/or number (E.164; the
@@ -158,15 +120,9 @@ func (s *Server) getDuplicateContact(ctx context.Context, rq *request) (int, any
 		return 0, nil, err
 	}
 	if !found {
-		return http.StatusOK, duplicateResponse{}, nil
+		return http.StatusOK, contactAnswer{}, nil
 	}
-	v := newContactView(&c)
-	return http.StatusOK, duplicateResponse{Contact: &v}, nil
-}
-
-type upsertResponse struct {
-	New     bool        `json:"new"`
-	Contact contactView `json:"contact"`
+	return http.StatusOK, contactAnswer{c: &c}, nil
 }
 
 func (s *Server) upsertContact(ctx context.Context, rq *request) (int, any, error) {
@@ -182,12 +138,7 @@ func (s *Server) upsertContact(ctx context.Context, rq *request) (int, any, erro
 	if created && s.settings.UpsertCreatedStatus != 0 {
 		status = s.settings.UpsertCreatedStatus
 	}
-	return status, upsertResponse{New: created, Contact: newContactView(&c)}, nil
-}
-
-type businessResponse struct {
-	Contacts []listContactView `json:"contacts"`
-	Count    int               `json:"count"`
+	return status, contactAnswer{c: &c, upsert: true, isNew: created}, nil
 }
 
 func (s *Server) getContactsByBusiness(ctx context.Context, rq *request) (int, any, error) {
@@ -214,11 +165,7 @@ func (s *Server) getContactsByBusiness(ctx context.Context, rq *request) (int, a
 	if err != nil {
 		return 0, nil, err
 	}
-	out := businessResponse{Contacts: make([]listContactView, len(contacts)), Count: total}
-	for i := range contacts {
-		out.Contacts[i] = newListContactView(&contacts[i])
-	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, contactsAnswer{contacts: contacts, count: total}, nil
 }
 
 type bulkBusinessBody struct {

@@ -7,14 +7,6 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
-type noteResponse struct {
-	Note noteView `json:"note"`
-}
-
-type notesResponse struct {
-	Notes []noteView `json:"notes"`
-}
-
 // noteBody is the body of create-note and update-note.
 type noteBody struct {
 	Body   *string `json:"body"`
@@ -33,11 +25,7 @@ func (s *Server) getAllNotes(ctx context.Context, rq *request) (int, any, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	out := notesResponse{Notes: make([]noteView, len(notes))}
-	for i := range notes {
-		out.Notes[i] = newNoteView(&notes[i])
-	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, notesAnswer{notes}, nil
 }
 
 func (s *Server) getNote(ctx context.Context, rq *request) (int, any, error) {
@@ -45,7 +33,7 @@ func (s *Server) getNote(ctx context.Context, rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, noteResponse{Note: newNoteView(&n)}, nil
+	return http.StatusOK, noteAnswer{&n}, nil
 }
 
 func (s *Server) createNote(ctx context.Context, rq *request) (int, any, error) {
@@ -57,7 +45,7 @@ func (s *Server) createNote(ctx context.Context, rq *request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, noteResponse{Note: newNoteView(&n)}, nil
+	return http.StatusCreated, noteAnswer{&n}, nil
 }
 
 func (s *Server) updateNote(ctx context.Context, rq *request) (int, any, error) {
@@ -69,7 +57,7 @@ func (s *Server) updateNote(ctx context.Context, rq *request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, noteResponse{Note: newNoteView(&n)}, nil
+	return http.StatusOK, noteAnswer{&n}, nil
 }
 
 func (s *Server) deleteNote(ctx context.Context, rq *request) (int, any, error) {

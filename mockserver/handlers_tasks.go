@@ -7,14 +7,6 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
-type taskResponse struct {
-	Task taskView `json:"task"`
-}
-
-type tasksResponse struct {
-	Tasks []taskView `json:"tasks"`
-}
-
 // taskBody is the body of create-task, update-task and update-task-completed.
 type taskBody struct {
 	Title      *string `json:"title"`
@@ -41,11 +33,7 @@ func (s *Server) getAllTasks(ctx context.Context, rq *request) (int, any, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	out := tasksResponse{Tasks: make([]taskView, len(tasks))}
-	for i := range tasks {
-		out.Tasks[i] = newTaskView(&tasks[i])
-	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, tasksAnswer{tasks}, nil
 }
 
 func (s *Server) getTask(ctx context.Context, rq *request) (int, any, error) {
@@ -53,7 +41,7 @@ func (s *Server) getTask(ctx context.Context, rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, taskResponse{Task: newTaskView(&t)}, nil
+	return http.StatusOK, taskAnswer{&t}, nil
 }
 
 func (s *Server) createTask(ctx context.Context, rq *request) (int, any, error) {
@@ -65,7 +53,7 @@ func (s *Server) createTask(ctx context.Context, rq *request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, taskResponse{Task: newTaskView(&t)}, nil
+	return http.StatusCreated, taskAnswer{&t}, nil
 }
 
 func (s *Server) updateTask(ctx context.Context, rq *request) (int, any, error) {
@@ -77,7 +65,7 @@ func (s *Server) updateTask(ctx context.Context, rq *request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, taskResponse{Task: newTaskView(&t)}, nil
+	return http.StatusOK, taskAnswer{&t}, nil
 }
 
 // updateTaskCompleted takes only {completed}, which the document enforces.

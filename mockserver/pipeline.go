@@ -18,8 +18,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gorilla/mux"
-
 	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/openapi"
 )
@@ -28,7 +26,7 @@ import (
 type request struct {
 	r       *http.Request
 	op      *operation
-	params  map[string]string
+	params  [openapi.MaxParams]string // unescaped, in the order of op.Template.Names()
 	traceID string
 	start   time.Time
 
@@ -39,7 +37,27 @@ type request struct {
 }
 
 // param returns a path parameter, unescaped.
-func (rq *request) param(name string) string { return rq.params[name] }
+func (rq *request) param(name string) string {
+	for i, n := range rq.op.Template.Names() {
+		if n == name {
+			return rq.params[i]
+		}
+	}
+	return ""
+}
+
+// pathParams returns the path parameters as a map, for the validator.
+func (rq *request) pathParams() map[string]string {
+	names := rq.op.Template.Names()
+	if len(names) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(names))
+	for i, n := range names {
+		m[n] = rq.params[i]
+	}
+	return m
+}
 
 // query returns a query parameter.
 func (rq *request) query(name string) string { return rq.r.URL.Query().Get(name) }
@@ -83,30 +101,37 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (faults need it).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// serveOperation is the pipeline of one operation.
-func (s *Server) serveOperation(op *operation) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rq := &request{r: r, op: op, params: unescapeVars(mux.Vars(r)), traceID: newTraceID(), start: time.Now()}
-		sw := &statusWriter{ResponseWriter: w}
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					s.record(rq, sw.status)
-					panic(v)
-				}
-				s.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("operationId", op.ID),
-					slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-				if sw.status == 0 {
-					s.writeError(sw, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
-				}
+// ServeHTTP serves the operation, for callers that use the router directly.
+func (op *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op.srv.serveOperation(op, w, r)
+}
+
+// serveOperation runs the pipeline of one operation.
+func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request) {
+	rq := &request{r: r, op: op, traceID: newTraceID(), start: time.Now()}
+	raw, _ := op.Template.Match(r.URL.EscapedPath())
+	for i := range op.Template.Names() {
+		rq.params[i] = unescape(raw[i])
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				s.record(rq, sw.status)
+				panic(v)
 			}
-			s.record(rq, sw.status)
-		}()
-		if s.faults.Len() > 0 && s.injectFault(sw, rq) {
-			return
+			s.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("operationId", op.ID),
+				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			if sw.status == 0 {
+				s.writeError(sw, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
+			}
 		}
-		s.pipeline(sw, rq)
-	})
+		s.record(rq, sw.status)
+	}()
+	if s.faults.Len() > 0 && s.injectFault(sw, rq) {
+		return
+	}
+	s.pipeline(sw, rq)
 }
 
 // record adds the request to the journal and writes its log line. Status 0
@@ -339,6 +364,11 @@ func marshal(v any) ([]byte, error) {
 
 // writeJSON answers a success body with traceId added as its last key.
 func (s *Server) writeJSON(w http.ResponseWriter, rq *request, status int, body any) {
+	if a, ok := body.(appender); ok {
+		b := a.appendJSON(make([]byte, 0, 2048))
+		s.writeBody(w, status, withTraceID(b, rq.traceID))
+		return
+	}
 	b, err := marshal(body)
 	if err != nil {
 		s.log.LogAttrs(rq.r.Context(), slog.LevelError, "encode response", slog.String("operationId", rq.op.ID), slog.String("error", err.Error()))
@@ -353,10 +383,13 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 	s.writeBody(w, e.Status, withTraceID(b, rq.traceID))
 }
 
+// jsonContentType is shared by every answer (see setRateHeaders).
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 func (s *Server) writeBody(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -366,8 +399,7 @@ func withTraceID(obj []byte, traceID string) []byte {
 	if len(obj) < 2 || obj[len(obj)-1] != '}' || traceID == "" {
 		return obj
 	}
-	out := make([]byte, 0, len(obj)+len(traceID)+14)
-	out = append(out, obj[:len(obj)-1]...)
+	out := obj[:len(obj)-1] // appends in place when obj has room
 	if len(obj) > 2 {
 		out = append(out, ',')
 	}
@@ -401,17 +433,16 @@ func newTraceID() string {
 	return string(b[:])
 }
 
-// unescapeVars unescapes path parameters (the router matches encoded paths
-// so that %2F stays inside one segment).
-func unescapeVars(vars map[string]string) map[string]string {
-	for k, v := range vars {
-		if strings.IndexByte(v, '%') >= 0 {
-			if u, err := url.PathUnescape(v); err == nil {
-				vars[k] = u
-			}
-		}
+// unescape unescapes a path parameter (templates match the escaped path, so
+// that %2F stays inside one segment).
+func unescape(v string) string {
+	if strings.IndexByte(v, '%') < 0 {
+		return v
 	}
-	return vars
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
 }
 
 // serveNotFound answers paths and methods no operation has, as Express does.

@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/gorilla/mux"
-
-	"github.com/ghlmock/ghlmock/openapi"
 )
 
 // handlers maps every operationId of the document to its handler. An
@@ -58,8 +55,10 @@ func (s *Server) handlers() map[string]handlerFunc {
 }
 
 // buildRoutes registers one gorilla/mux route per operation of the document,
-// in matching order (static segments before parameters), each also without
-// its trailing slash; anything else answers GHL's 404.
+// in matching order (static segments before parameters); anything else
+// answers GHL's 404. Each route matches with the operation's compiled
+// template (method, then segments; a trailing slash optional, as in Express)
+// instead of a regular expression: it is the hot path of every request.
 func (s *Server) buildRoutes() error {
 	hs := s.handlers()
 	// SkipClean: Express does not clean paths either, so /contacts/../tags is
@@ -71,7 +70,7 @@ func (s *Server) buildRoutes() error {
 
 	s.ops = map[string]*operation{}
 	for _, o := range s.spec.Operations() {
-		op := &operation{Operation: o, handle: hs[o.ID]}
+		op := &operation{srv: s, Operation: o, handle: hs[o.ID]}
 		op.implemented = op.handle != nil
 		if !op.implemented {
 			op.handle = notImplemented
@@ -82,13 +81,16 @@ func (s *Server) buildRoutes() error {
 				_, op.bodyLocation = mt.Schema.Value.Properties["locationId"]
 			}
 		}
+		op.validation = validationRoute(o)
 		s.ops[o.ID] = op
-		h := s.serveOperation(op)
-		tmpl := openapi.MuxTemplate(o.Path)
-		r.Handle(tmpl, h).Methods(o.Method).Name(o.ID)
-		if alt := strings.TrimSuffix(tmpl, "/"); alt != tmpl {
-			r.Handle(alt, h).Methods(o.Method)
-		}
+		method, tmpl := o.Method, o.Template
+		r.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
+			if req.Method != method {
+				return false
+			}
+			_, ok := tmpl.Match(req.URL.EscapedPath())
+			return ok
+		})
 	}
 	for id := range hs {
 		if _, ok := s.ops[id]; !ok {

@@ -14,7 +14,6 @@ package mockserver
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"time"
 	_ "time/tzdata" // appointment times in the location's zone, on machines without zoneinfo
 
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/gorilla/mux"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
@@ -99,11 +99,16 @@ type Server struct {
 	ops    map[string]*operation // by operationId
 }
 
-// operation is one route of the document with its handler.
+// operation is one route of the document with its handler. It is the
+// route's http.Handler too, for callers that use the router directly.
 type operation struct {
+	srv *Server
 	*openapi.Operation
 	handle      handlerFunc
 	implemented bool
+	// validation is the route the request validator sees: the operation
+	// without what the pipeline has checked already (security, Version).
+	validation *routers.Route
 	// bodyLocation reports that the request body has a top-level locationId
 	// that must be the token's location.
 	bodyLocation bool
@@ -126,7 +131,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.JournalSize <= 0 {
 		cfg.JournalSize = 1000
@@ -211,9 +216,22 @@ func (s *Server) Store() crm.Store { return s.store.Load() }
 // Clock returns the server's clock, which tests can move forward.
 func (s *Server) Clock() *Clock { return s.clock }
 
-// ServeHTTP runs the request pipeline.
+// ServeHTTP routes the request with the gorilla/mux router and runs the
+// operation's pipeline. It calls the router's Match itself rather than its
+// ServeHTTP, which would copy the request twice to put the route and its
+// variables in the context; the operation reads its parameters from its
+// compiled template instead.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.router.ServeHTTP(w, r)
+	var m mux.RouteMatch
+	if !s.router.Match(r, &m) {
+		s.serveNotFound(w, r)
+		return
+	}
+	if op, ok := m.Handler.(*operation); ok {
+		s.serveOperation(op, w, r)
+		return
+	}
+	m.Handler.ServeHTTP(w, r)
 }
 
 // Reset brings the mock back to its seeded state: the store regenerated, rate

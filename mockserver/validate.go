@@ -11,6 +11,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
 var validationOptions = &openapi3filter.Options{
@@ -32,8 +35,8 @@ func (s *Server) validate(rq *request) *apiError {
 	}
 	err := openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
 		Request:    r,
-		PathParams: rq.params,
-		Route:      rq.op.Route,
+		PathParams: rq.pathParams(),
+		Route:      rq.op.validation,
 		Options:    validationOptions,
 	})
 	if err == nil {
@@ -44,6 +47,25 @@ func (s *Server) validate(rq *request) *apiError {
 		msgs = []string{"The request is invalid"}
 	}
 	return unprocessable(msgs...)
+}
+
+// validationRoute copies an operation's route for the request validator,
+// leaving out what authenticate has checked already, and more strictly: the
+// bearer security requirement and the Version header. It is compiled once,
+// at start-up, rather than re-evaluated on every request.
+func validationRoute(o *openapi.Operation) *routers.Route {
+	op := *o.Route.Operation
+	op.Security = &openapi3.SecurityRequirements{}
+	op.Parameters = nil
+	for _, p := range o.Route.Operation.Parameters {
+		if p.Value.In == openapi3.ParameterInHeader && p.Value.Name == "Version" {
+			continue
+		}
+		op.Parameters = append(op.Parameters, p)
+	}
+	route := *o.Route
+	route.Operation = &op
+	return &route
 }
 
 // validationMessages turns kin-openapi's errors into the messages NestJS's

@@ -9,7 +9,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"regexp"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +45,8 @@ type Operation struct {
 	Scopes []string
 	// Route is what openapi3filter needs to validate requests and responses of this operation.
 	Route *routers.Route
+	// Template is the compiled Path.
+	Template Template
 }
 
 // Operation returns the operation with the given operationId.
@@ -102,10 +104,11 @@ func Parse(ctx context.Context, data []byte) (*Spec, error) {
 				return nil, fmt.Errorf("openapi: operationId %q is used twice", op.OperationID)
 			}
 			o := &Operation{
-				ID:     op.OperationID,
-				Method: strings.ToUpper(method),
-				Path:   path,
-				Scopes: scopes(doc, op),
+				ID:       op.OperationID,
+				Method:   strings.ToUpper(method),
+				Path:     path,
+				Scopes:   scopes(doc, op),
+				Template: CompileTemplate(path),
 				Route: &routers.Route{
 					Spec:      doc,
 					Path:      path,
@@ -167,51 +170,31 @@ func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.Ha
 // ErrNotFound is returned by Match when no operation has the request's path and method.
 var ErrNotFound = errors.New("openapi: no operation for this method and path")
 
-// Match finds the operation for a method and a request path (already unescaped
-// or not: segments are compared as given) and returns its path parameters.
-// A trailing slash is optional on every path, as the real API treats /contacts
-// and /contacts/ alike.
+// Match finds the operation for a method and a request path (as sent, still
+// escaped) and returns its path parameters, unescaped. A trailing slash is
+// optional on every path, as the real API treats /contacts and /contacts/
+// alike.
 func (s *Spec) Match(method, path string) (*Operation, map[string]string, error) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
 	for _, op := range s.ops {
 		if op.Method != method {
 			continue
 		}
-		if params, ok := matchTemplate(op.Path, segs); ok {
-			return op, params, nil
+		values, ok := op.Template.Match(path)
+		if !ok {
+			continue
 		}
-	}
-	return nil, nil, ErrNotFound
-}
-
-func matchTemplate(template string, segs []string) (map[string]string, bool) {
-	tsegs := strings.Split(strings.Trim(template, "/"), "/")
-	if len(tsegs) != len(segs) {
-		return nil, false
-	}
-	var params map[string]string
-	for i, t := range tsegs {
-		if isParam(t) {
-			if segs[i] == "" {
-				return nil, false
-			}
+		var params map[string]string
+		for i, name := range op.Template.Names() {
 			if params == nil {
 				params = map[string]string{}
 			}
-			params[t[1:len(t)-1]] = segs[i]
-			continue
+			v, err := url.PathUnescape(values[i])
+			if err != nil {
+				v = values[i]
+			}
+			params[name] = v
 		}
-		if t != segs[i] {
-			return nil, false
-		}
+		return op, params, nil
 	}
-	return params, true
+	return nil, nil, ErrNotFound
 }
-
-// MuxTemplate turns an OpenAPI path template into a gorilla/mux one: parameters
-// match one non-empty segment. The trailing slash is left to the caller.
-func MuxTemplate(path string) string {
-	return paramRE.ReplaceAllString(path, `{$1:[^/]+}`)
-}
-
-var paramRE = regexp.MustCompile(`\{([^{}/]+)\}`)

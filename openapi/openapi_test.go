@@ -255,11 +255,6 @@ func TestOperationsAreInMatchingOrder(t *testing.T) {
 	}
 }
 
-func TestMuxTemplate(t *testing.T) {
-	assert.Equal(t, "/contacts/{contactId:[^/]+}/tasks/{taskId:[^/]+}", openapi.MuxTemplate("/contacts/{contactId}/tasks/{taskId}"))
-	assert.Equal(t, "/contacts/", openapi.MuxTemplate("/contacts/"))
-}
-
 func TestDocumentIsACopyOfTheEmbeddedYAML(t *testing.T) {
 	doc := openapi.Document()
 	spec, err := openapi.Parse(t.Context(), doc)
