@@ -28,4 +28,4 @@ bench:
 
 ## contract: run the contract scenarios (against GHL_BASE_URL with GHL_TOKEN, else an in-process mock)
 contract:
-	@echo "make contract: not yet (the contract-suite issue adds it)"
+	$(GO) run ./cmd/ghlmock contract $(CONTRACT_FLAGS)

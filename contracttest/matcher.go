@@ -1,0 +1,330 @@
+package contracttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// Matcher is an expectation on one value (at a JSON path, or a header). In a
+// scenario file it is written as a plain value (equality) or as a mapping of
+// checks that must all hold:
+//
+//	equals: X      notEquals: X      present: true|false     absent: true
+//	type: string|number|integer|boolean|array|object|null
+//	contains: X    notContains: X    (an array element, or a substring)
+//	matches: REGEX length: N         gte: N    lte: N
+//	in: [X, …]     notIn: [X, …]     each: {matcher for every element}
+//
+// Every check but absent and present: false also requires the value to be there.
+type Matcher struct {
+	checks []check
+}
+
+type check struct {
+	op  string
+	arg value
+	re  *regexp.Regexp // matches, compiled at load when the pattern has no variables
+	sub *Matcher       // each
+}
+
+// matcherOps are the checks a matcher mapping may hold.
+var matcherOps = []string{"equals", "notEquals", "present", "absent", "type", "contains", "notContains",
+	"matches", "length", "gte", "lte", "in", "notIn", "each"}
+
+var jsonTypes = []string{"string", "number", "integer", "boolean", "array", "object", "null"}
+
+// templates lists the templates in the matcher's arguments.
+func (m *Matcher) templates() []*template {
+	var out []*template
+	for _, c := range m.checks {
+		out = append(out, c.arg.templates()...)
+		if c.sub != nil {
+			out = append(out, c.sub.templates()...)
+		}
+	}
+	return out
+}
+
+// Ops lists the matcher's checks, for tests that inspect scenarios.
+func (m *Matcher) Ops() []string {
+	if m == nil {
+		return nil
+	}
+	out := make([]string, len(m.checks))
+	for i, c := range m.checks {
+		out[i] = c.op
+	}
+	return out
+}
+
+// Arg returns the raw argument of the matcher's check op (a string's template
+// text, a number, a bool), for tests that inspect scenarios.
+func (m *Matcher) Arg(op string) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
+	for _, c := range m.checks {
+		if c.op == op {
+			if t, ok := c.arg.v.(*template); ok {
+				return t.raw, true
+			}
+			return c.arg.v, true
+		}
+	}
+	return nil, false
+}
+
+// mismatch is one check that did not hold.
+type mismatch struct {
+	expected string
+	found    string
+}
+
+// match applies the matcher to a value; found is false when the path or
+// header does not exist. The error is for a template that cannot be evaluated.
+func (m *Matcher) match(actual any, found bool, r resolver) ([]mismatch, error) {
+	var out []mismatch
+	wantsPresence := true
+	for _, c := range m.checks {
+		if c.op == "absent" || (c.op == "present" && c.arg.v == false) {
+			wantsPresence = false
+		}
+	}
+	if wantsPresence && !found {
+		return []mismatch{{expected: m.describe(r), found: "missing"}}, nil
+	}
+	for _, c := range m.checks {
+		mm, err := c.apply(actual, found, r)
+		if err != nil {
+			return nil, err
+		}
+		if mm != nil {
+			out = append(out, *mm)
+		}
+	}
+	return out, nil
+}
+
+// describe words the whole matcher, for a missing value.
+func (m *Matcher) describe(r resolver) string {
+	parts := make([]string, 0, len(m.checks))
+	for _, c := range m.checks {
+		arg, err := expandValue(c.arg, r)
+		if err != nil {
+			arg = "?"
+		}
+		parts = append(parts, c.word(arg, r))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func (c check) word(arg any, r resolver) string {
+	switch c.op {
+	case "present":
+		if arg == false {
+			return "absent"
+		}
+		return "present"
+	case "absent":
+		return "absent"
+	case "type":
+		return "type " + stringify(arg)
+	case "each":
+		return "each element " + c.sub.describe(r)
+	case "equals":
+		return show(arg)
+	}
+	return c.op + " " + show(arg)
+}
+
+func (c check) apply(actual any, found bool, r resolver) (*mismatch, error) {
+	var arg any
+	if c.op != "each" {
+		var err error
+		if arg, err = expandValue(c.arg, r); err != nil {
+			return nil, err
+		}
+	}
+	fail := func() (*mismatch, error) {
+		f := "missing"
+		if found {
+			f = show(actual)
+		}
+		return &mismatch{expected: c.word(arg, r), found: f}, nil
+	}
+	ok := true
+	switch c.op {
+	case "present":
+		ok = found == (arg == true)
+	case "absent":
+		ok = !found
+	case "equals":
+		ok = jsonEqual(actual, arg)
+	case "notEquals":
+		ok = !jsonEqual(actual, arg)
+	case "type":
+		ok = jsonType(actual) == arg || (arg == "number" && jsonType(actual) == "integer")
+	case "contains", "notContains":
+		has := false
+		switch a := actual.(type) {
+		case []any:
+			for _, el := range a {
+				has = has || jsonEqual(el, arg)
+			}
+		case string:
+			has = strings.Contains(a, stringify(arg))
+		}
+		ok = has == (c.op == "contains")
+	case "matches":
+		re := c.re
+		if re == nil {
+			var err error
+			if re, err = regexp.Compile(stringify(arg)); err != nil {
+				return nil, fmt.Errorf("matches: %w", err)
+			}
+		}
+		s, isStr := actual.(string)
+		if !isStr && actual != nil {
+			s = stringify(actual)
+		}
+		ok = actual != nil && re.MatchString(s)
+	case "length":
+		n, isNum := toFloat(arg)
+		ok = isNum && lengthOf(actual) == int(n)
+	case "gte", "lte":
+		a, aok := toFloat(actual)
+		b, bok := toFloat(arg)
+		ok = aok && bok && ((c.op == "gte" && a >= b) || (c.op == "lte" && a <= b))
+	case "in", "notIn":
+		list, _ := arg.([]any)
+		has := false
+		for _, el := range list {
+			has = has || jsonEqual(actual, el)
+		}
+		ok = has == (c.op == "in")
+	case "each":
+		arr, isArr := actual.([]any)
+		if !isArr {
+			return &mismatch{expected: "an array, each element " + c.sub.describe(r), found: show(actual)}, nil
+		}
+		for i, el := range arr {
+			mms, err := c.sub.match(el, true, r)
+			if err != nil {
+				return nil, err
+			}
+			if len(mms) > 0 {
+				return &mismatch{expected: fmt.Sprintf("each element %s", mms[0].expected),
+					found: fmt.Sprintf("element [%d] is %s", i, mms[0].found)}, nil
+			}
+		}
+	}
+	if !ok {
+		return fail()
+	}
+	return nil, nil
+}
+
+func lengthOf(v any) int {
+	switch x := v.(type) {
+	case []any:
+		return len(x)
+	case map[string]any:
+		return len(x)
+	case string:
+		return len([]rune(x))
+	}
+	return -1
+}
+
+// jsonType names the JSON type of a decoded value; integral numbers are
+// "integer".
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	if f, ok := toFloat(v); ok {
+		if f == math.Trunc(f) && !math.IsInf(f, 0) {
+			return "integer"
+		}
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// jsonEqual compares decoded JSON values, numbers by value.
+func jsonEqual(a, b any) bool {
+	if fa, ok := toFloat(a); ok {
+		fb, ok := toFloat(b)
+		return ok && fa == fb
+	}
+	switch x := a.(type) {
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !jsonEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !jsonEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// show writes a value for a message, shortened.
+func show(v any) string {
+	var s string
+	switch x := v.(type) {
+	case string:
+		b, _ := json.Marshal(x)
+		s = string(b)
+	default:
+		s = stringify(v)
+	}
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
