@@ -33,6 +33,7 @@ type request struct {
 	token *token // set once authenticated
 	loc   string // the token's location
 	body  []byte // the request body, read once
+	value any    // the body decoded, for validation
 	fault string // the fault rule that applied, if any
 }
 
@@ -260,18 +261,20 @@ func (s *Server) readBody(w http.ResponseWriter, rq *request) *apiError {
 		return newError(http.StatusBadRequest, fmt.Sprintf("Unexpected token %c in JSON at position %d", trimmed[0], bytes.IndexByte(body, trimmed[0])))
 	case jsonDepth(body) > maxJSONDepth:
 		return newError(http.StatusBadRequest, fmt.Sprintf("The request body nests deeper than %d levels", maxJSONDepth))
-	case !json.Valid(body):
+	}
+	var value any
+	if err := json.Unmarshal(body, &value); err != nil {
 		return newError(http.StatusBadRequest, jsonSyntaxMessage(body))
 	}
 	if takesBody {
-		rq.body = body
+		rq.body, rq.value = body, value
 	}
 	return nil
 }
 
 func (s *Server) defaultBody(rq *request) *apiError {
 	if rq.op.Route.Operation.RequestBody != nil {
-		rq.body = []byte("{}")
+		rq.body, rq.value = []byte("{}"), map[string]any{}
 	}
 	return nil
 }
@@ -339,12 +342,11 @@ func (s *Server) checkLocation(rq *request) *apiError {
 			return s.forbidden()
 		}
 	}
-	if rq.op.bodyLocation && len(rq.body) > 0 {
-		var b struct {
-			LocationID *string `json:"locationId"`
-		}
-		if json.Unmarshal(rq.body, &b) == nil && b.LocationID != nil && *b.LocationID != rq.loc {
-			return s.forbidden()
+	if rq.op.bodyLocation {
+		if m, ok := rq.value.(map[string]any); ok {
+			if loc, ok := m["locationId"].(string); ok && loc != rq.loc {
+				return s.forbidden()
+			}
 		}
 	}
 	return nil

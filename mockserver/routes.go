@@ -76,12 +76,12 @@ func (s *Server) buildRoutes() error {
 			op.handle = notImplemented
 		}
 		op.queryLocation = o.Route.Operation.Parameters.GetByInAndName("query", "locationId") != nil
-		if rb := o.Route.Operation.RequestBody; rb != nil {
-			if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-				_, op.bodyLocation = mt.Schema.Value.Properties["locationId"]
-			}
+		op.bodySchema = bodySchema(o)
+		if op.bodySchema != nil {
+			_, op.bodyLocation = op.bodySchema.Properties["locationId"]
 		}
 		op.validation = validationRoute(o)
+		op.validateParams = len(op.validation.Operation.Parameters) > 0
 		s.ops[o.ID] = op
 		method, tmpl := o.Method, o.Template
 		r.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {

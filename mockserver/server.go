@@ -21,6 +21,7 @@ import (
 	"time"
 	_ "time/tzdata" // appointment times in the location's zone, on machines without zoneinfo
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/gorilla/mux"
 
@@ -109,6 +110,10 @@ type operation struct {
 	// validation is the route the request validator sees: the operation
 	// without what the pipeline has checked already (security, Version).
 	validation *routers.Route
+	// validateParams reports that validation has parameters left to check.
+	validateParams bool
+	// bodySchema is the schema of the JSON request body, if any.
+	bodySchema *openapi3.Schema
 	// bodyLocation reports that the request body has a top-level locationId
 	// that must be the token's location.
 	bodyLocation bool

@@ -1,10 +1,8 @@
 package mockserver
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -20,29 +18,35 @@ var validationOptions = &openapi3filter.Options{
 	MultiError:          true,
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc, // the pipeline checks tokens itself
 	SkipSettingDefaults: true,
+	ExcludeRequestBody:  true, // validate checks the decoded body itself
 }
 
 // validate checks the request against the document. Failures are GHL's 422
-// with class-validator style messages, one per problem.
+// with class-validator style messages, one per problem. Parameters go
+// through openapi3filter; the body, already decoded by readBody, is checked
+// against its schema directly, so it is parsed once rather than again.
 func (s *Server) validate(rq *request) *apiError {
-	r := rq.r
-	if rq.body != nil {
-		r.Body = io.NopCloser(bytes.NewReader(rq.body))
-		if r.Header.Get("Content-Type") == "" {
-			// An empty body read as {}; let the validator see JSON.
-			r.Header.Set("Content-Type", "application/json")
+	var errs openapi3.MultiError
+	if rq.op.validateParams {
+		err := openapi3filter.ValidateRequest(rq.r.Context(), &openapi3filter.RequestValidationInput{
+			Request:    rq.r,
+			PathParams: rq.pathParams(),
+			Route:      rq.op.validation,
+			Options:    validationOptions,
+		})
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
-	err := openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: rq.pathParams(),
-		Route:      rq.op.validation,
-		Options:    validationOptions,
-	})
-	if err == nil {
+	if schema := rq.op.bodySchema; schema != nil && rq.body != nil {
+		if err := schema.VisitJSON(rq.value, openapi3.VisitAsRequest(), openapi3.MultiErrors()); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
 		return nil
 	}
-	msgs := validationMessages(err)
+	msgs := validationMessages(errs)
 	if len(msgs) == 0 {
 		msgs = []string{"The request is invalid"}
 	}
@@ -66,6 +70,18 @@ func validationRoute(o *openapi.Operation) *routers.Route {
 	route := *o.Route
 	route.Operation = &op
 	return &route
+}
+
+// bodySchema is the JSON schema of an operation's request body, or nil.
+func bodySchema(o *openapi.Operation) *openapi3.Schema {
+	rb := o.Route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return nil
+	}
+	if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+		return mt.Schema.Value
+	}
+	return nil
 }
 
 // validationMessages turns kin-openapi's errors into the messages NestJS's
