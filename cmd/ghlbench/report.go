@@ -1,0 +1,451 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// Report is everything one run measured.
+type Report struct {
+	Machine  Machine    `json:"machine"`
+	Settings Settings   `json:"settings"`
+	Figures  []Figure   `json:"figures"`
+	LoadRuns []*LoadRun `json:"loadRuns"`
+	Memory   *Memory    `json:"memory,omitempty"`
+	Contract *Contract  `json:"contract,omitempty"`
+	GoBench  []GoBench  `json:"goBenchmarks,omitempty"`
+	Notes    []string   `json:"notes,omitempty"`
+}
+
+// Settings are the load-run parameters.
+type Settings struct {
+	Threads          int     `json:"threads"`
+	Connections      int     `json:"connections"`
+	LatencyConns     int     `json:"latencyConnections"`
+	DurationS        float64 `json:"durationSeconds"`
+	DuplicateS       float64 `json:"duplicateDurationSeconds"`
+	WarmupS          float64 `json:"warmupSeconds"`
+	Rounds           int     `json:"rounds"`
+	Contacts         int     `json:"contacts"`
+	MockBinary       string  `json:"mock"`
+	BareBinary       string  `json:"bare"`
+	MockServeFlags   string  `json:"mockServeFlags"`
+	ContractCommand  string  `json:"contractCommand"`
+	MeasuredFixtures string  `json:"fixtures100k"`
+}
+
+// Figure is one measured figure against its target.
+type Figure struct {
+	Name     string   `json:"name"`
+	Value    *float64 `json:"value"` // null when not measured
+	Unit     string   `json:"unit"`
+	Measured string   `json:"measured"` // the value, readable, with what it came from
+	Target   string   `json:"target"`
+	Status   string   `json:"status"` // PASS, MISS, ERROR or n/a
+}
+
+// Statuses of a figure.
+const (
+	pass  = "PASS"
+	miss  = "MISS"
+	errSt = "ERROR"
+	na    = "n/a"
+)
+
+// Memory is what the memory and start-up measurements found.
+type Memory struct {
+	Default        ServerMem `json:"defaultServer"`
+	OneLocation    ServerMem `json:"oneLocationDefault"`
+	Big            ServerMem `json:"oneLocation100k"`
+	BigStartupsS   []float64 `json:"startupSeconds100k"`
+	RSSPerContact  float64   `json:"rssBytesPerContact"`
+	HeapPerContact float64   `json:"heapBytesPerContact"`
+}
+
+// ServerMem is one mock process after start-up and a health check.
+type ServerMem struct {
+	Fixture   string  `json:"fixture"`
+	Contacts  int     `json:"contacts"`
+	StartupS  float64 `json:"startupSeconds"`
+	RSS       int64   `json:"rssBytes"`
+	HeapAlloc int64   `json:"heapAllocBytesAfterGC"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// Contract is the contract suite's run.
+type Contract struct {
+	Available bool    `json:"available"`
+	Seconds   float64 `json:"seconds"` // wall time of the command
+	SuiteMs   float64 `json:"suiteMs"` // its own figure, where it reports one
+	Passed    int     `json:"passed"`
+	Failed    int     `json:"failed"`
+	Skipped   int     `json:"skipped"`
+	Command   string  `json:"command"`
+	Error     string  `json:"error,omitempty"`
+}
+
+func (r *Report) run(scenario, server string, conns int) *LoadRun {
+	for _, l := range r.LoadRuns {
+		if l.Scenario == scenario && l.Server == server && (conns == 0 || l.Connections == conns) {
+			return l
+		}
+	}
+	return nil
+}
+
+func ptr(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// judge is PASS when v is within limit (v ≤ limit, or v ≥ limit when atLeast).
+func judge(v, limit float64, atLeast bool) string {
+	switch {
+	case math.IsNaN(v):
+		return errSt
+	case atLeast && v >= limit, !atLeast && v <= limit:
+		return pass
+	default:
+		return miss
+	}
+}
+
+// figures computes the headline figures from the measurements.
+func (r *Report) figures() {
+	s := r.Settings
+	var fs []Figure
+	vs := func(scenario, label string, minRatio float64, p99 bool) {
+		bare, mock := r.run(scenario, "bare", s.Connections), r.run(scenario, "mock", s.Connections)
+		f := Figure{Name: label + ": mock/bare req/s", Unit: "ratio", Target: fmt.Sprintf("≥ %.2f", minRatio)}
+		if p99 {
+			f = Figure{Name: label + ": mock p99 / bare p99", Unit: "ratio", Target: "≤ 2.00"}
+		}
+		switch {
+		case !bare.valid():
+			f.Status, f.Measured = bad(bare), "bare: "+bare.invalidReason()
+		case !mock.valid():
+			f.Status, f.Measured = bad(mock), "mock: "+mock.invalidReason()
+		case p99:
+			v := ratio(mock.P99Ms, bare.P99Ms)
+			f.Value, f.Status = ptr(v), judge(v, 2, false)
+			f.Measured = fmt.Sprintf("%.2f (%s vs %s)", v, formatMs(mock.P99Ms), formatMs(bare.P99Ms))
+		default:
+			v := ratio(mock.ReqPerSec, bare.ReqPerSec)
+			f.Value, f.Status = ptr(v), judge(v, minRatio, true)
+			f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)", v, formatCount(mock.ReqPerSec), formatCount(bare.ReqPerSec))
+		}
+		fs = append(fs, f)
+	}
+	vs(scenarioGet, "GET contact", 0.60, false)
+	vs(scenarioGet, "GET contact", 0, true)
+	vs(scenarioMixed, "Mixed 70% read / 30% write", 0.40, false)
+
+	lat := func(scenario, label string) {
+		l := r.run(scenario, server100k, s.LatencyConns)
+		f := Figure{Name: fmt.Sprintf("%s, 100k contacts: p99 (%d conn)", label, s.LatencyConns), Unit: "ms", Target: "≤ 10 ms"}
+		if !l.valid() {
+			f.Status, f.Measured = bad(l), l.invalidReason()
+		} else {
+			f.Value, f.Status = ptr(l.P99Ms), judge(l.P99Ms, 10, false)
+			f.Measured = fmt.Sprintf("%s (p50 %s)", formatMs(l.P99Ms), formatMs(l.P50Ms))
+		}
+		fs = append(fs, f)
+	}
+	lat(scenarioList, "List with query")
+	lat(scenarioSearch, "Search contains + sort")
+
+	dup := func(scenario, label string) {
+		big, small := r.run(scenario, server100k, s.LatencyConns), r.run(scenario, serverDefault, s.LatencyConns)
+		// O(1) is judged on the medians, which a scan of 100,000 contacts
+		// would multiply many times over; p99 at one connection is mostly
+		// scheduling noise, so it is shown but not judged.
+		f := Figure{Name: label + ", 100k contacts: p99", Unit: "ms", Target: "O(1): p50 ≤ 2× p50 at default size"}
+		switch {
+		case !big.valid():
+			f.Status, f.Measured = bad(big), big.invalidReason()
+		case !small.valid():
+			f.Value, f.Status = ptr(big.P99Ms), bad(small)
+			f.Measured = formatMs(big.P99Ms) + "; default-size run: " + small.invalidReason()
+		default:
+			v := ratio(big.P50Ms, small.P50Ms)
+			f.Value, f.Status = ptr(big.P99Ms), judge(v, 2, false)
+			f.Measured = fmt.Sprintf("%s (p50 %s, %.2f× the %s at default size; p99 there %s)",
+				formatMs(big.P99Ms), formatMs(big.P50Ms), v, formatMs(small.P50Ms), formatMs(small.P99Ms))
+		}
+		fs = append(fs, f)
+	}
+	dup(scenarioDupEmail, "Duplicate lookup by email")
+	dup(scenarioDupPhone, "Duplicate lookup by phone")
+
+	m := r.Memory
+	mem := func(f Figure, v float64, limit float64, ok bool, measured, why string) Figure {
+		if !ok {
+			f.Status, f.Measured = errSt, why
+			if why == "" {
+				f.Status, f.Measured = na, "not run"
+			}
+			return f
+		}
+		f.Value, f.Status, f.Measured = ptr(v), judge(v, limit, false), measured
+		return f
+	}
+	if m == nil {
+		m = &Memory{}
+	}
+	{
+		st := median(m.BigStartupsS)
+		n := m.Big.Contacts
+		if n == 0 {
+			n = s.Contacts
+		}
+		fs = append(fs, mem(Figure{Name: fmt.Sprintf("Start-up, %s contacts in one location", formatCount(float64(n))), Unit: "s", Target: "≤ 2 s"},
+			st, 2, len(m.BigStartupsS) > 0, fmt.Sprintf("%.2f s (median of %d)", st, len(m.BigStartupsS)), m.Big.Error))
+		fs = append(fs, mem(Figure{Name: "RSS of a default server", Unit: "bytes", Target: "≤ 40 MB"},
+			float64(m.Default.RSS), 40e6, m.Default.RSS > 0, fmt.Sprintf("%s (%s contacts)", formatBytes(m.Default.RSS), formatCount(float64(m.Default.Contacts))), m.Default.Error))
+		per := m.RSSPerContact
+		fs = append(fs, mem(Figure{Name: "RSS per seeded contact, 100k contacts", Unit: "bytes", Target: "≤ 2 KiB"},
+			per, 2048, per > 0, fmt.Sprintf("%s (RSS %s; Go heap %s/contact)", formatBytesPer(per), formatBytes(m.Big.RSS), formatBytesPer(m.HeapPerContact)), firstNonEmpty(m.Big.Error, m.OneLocation.Error)))
+	}
+	{
+		c := r.Contract
+		f := Figure{Name: "Contract suite, in-process mock", Unit: "s", Target: "≤ 5 s"}
+		switch {
+		case c == nil:
+			f.Status, f.Measured = na, "not run"
+		case !c.Available:
+			f.Status, f.Measured = na, "contract: not available ("+c.Error+")"
+		case c.Failed > 0:
+			f.Value, f.Status = ptr(c.Seconds), miss
+			f.Measured = fmt.Sprintf("%.2f s, but %d scenarios failed", c.Seconds, c.Failed)
+		default:
+			f.Value, f.Status = ptr(c.Seconds), judge(c.Seconds, 5, false)
+			f.Measured = fmt.Sprintf("%.2f s (%d scenarios passed)", c.Seconds, c.Passed)
+		}
+		fs = append(fs, f)
+	}
+	r.Figures = fs
+}
+
+// bad is the status of a figure whose run is not valid: n/a when it was not
+// run at all, else ERROR.
+func bad(l *LoadRun) string {
+	if l == nil {
+		return na
+	}
+	return errSt
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// table is rendered as aligned text or as Markdown.
+type table struct {
+	title  string
+	header []string
+	rows   [][]string
+}
+
+func (t table) text(w io.Writer) {
+	fmt.Fprintf(w, "\n%s\n", t.title)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  "+strings.Join(t.header, "\t"))
+	for _, r := range t.rows {
+		fmt.Fprintln(tw, "  "+strings.Join(r, "\t"))
+	}
+	_ = tw.Flush()
+}
+
+func (t table) markdown(w io.Writer) {
+	fmt.Fprintf(w, "\n**%s**\n\n", t.title)
+	fmt.Fprintf(w, "| %s |\n", strings.Join(t.header, " | "))
+	fmt.Fprintf(w, "|%s\n", strings.Repeat(" --- |", len(t.header)))
+	for _, r := range t.rows {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = strings.ReplaceAll(c, "|", `\|`)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+}
+
+func (r *Report) tables() []table {
+	ts := []table{{title: "Targets", header: []string{"figure", "measured", "target", "result"}}}
+	for _, f := range r.Figures {
+		ts[0].rows = append(ts[0].rows, []string{f.Name, f.Measured, f.Target, f.Status})
+	}
+	lt := table{title: "Load runs (wrk; req/s, p50 and p99 are medians over the rounds)",
+		header: []string{"scenario", "server", "conns", "req/s", "req/s per round", "p50", "p99", "errors"}}
+	for _, l := range r.LoadRuns {
+		var per []string
+		for _, x := range l.Rounds {
+			per = append(per, formatCount(x.ReqPerSec))
+		}
+		row := []string{l.Scenario, l.Server, strconv.Itoa(l.Connections), formatCount(l.ReqPerSec), strings.Join(per, " "),
+			formatMs(l.P50Ms), formatMs(l.P99Ms), fmt.Sprintf("%s of %s", formatCount(float64(l.Errors)), formatCount(float64(l.Requests)))}
+		if l.Error != "" {
+			row[len(row)-1] = "run failed: " + truncate(l.Error, 120)
+		}
+		lt.rows = append(lt.rows, row)
+	}
+	ts = append(ts, lt)
+	if m := r.Memory; m != nil {
+		mt := table{title: "Memory and start-up (RSS after start-up and GET /_mock/health; Go heap after a forced GC)",
+			header: []string{"server", "contacts", "start-up", "RSS", "Go heap"}}
+		add := func(label string, s ServerMem) {
+			if s.Error != "" {
+				mt.rows = append(mt.rows, []string{label, "", "", "", "failed: " + truncate(s.Error, 120)})
+				return
+			}
+			mt.rows = append(mt.rows, []string{label, formatCount(float64(s.Contacts)), fmt.Sprintf("%.2f s", s.StartupS), formatBytes(s.RSS), formatBytes(s.HeapAlloc)})
+		}
+		add("default fixtures", m.Default)
+		add("first location only", m.OneLocation)
+		add(fmt.Sprintf("first location, --contacts %d", r.Settings.Contacts), m.Big)
+		ts = append(ts, mt)
+	}
+	if len(r.GoBench) > 0 {
+		gt := table{title: "Go benchmarks (go test -bench, in process)", header: []string{"benchmark", "ns/op", "B/op", "allocs/op", "other"}}
+		for _, g := range r.GoBench {
+			row := []string{shortPkg(g.Package) + "." + strings.TrimPrefix(g.Name, "Benchmark"), "", "", "", ""}
+			var other []string
+			for _, m := range g.Metrics {
+				switch m.Unit {
+				case "ns/op":
+					row[1] = formatCount(m.Value)
+				case "B/op":
+					row[2] = formatCount(m.Value)
+				case "allocs/op":
+					row[3] = formatCount(m.Value)
+				default:
+					other = append(other, strconv.FormatFloat(m.Value, 'g', 4, 64)+" "+m.Unit)
+				}
+			}
+			row[4] = strings.Join(other, ", ")
+			gt.rows = append(gt.rows, row)
+		}
+		ts = append(ts, gt)
+	}
+	return ts
+}
+
+func shortPkg(p string) string {
+	return strings.TrimPrefix(p, "github.com/ghlmock/ghlmock/")
+}
+
+func (r *Report) describe() []string {
+	m, s := r.Machine, r.Settings
+	return []string{
+		fmt.Sprintf("machine: %s, %d cores, %s RAM, %s; %s; %s", m.CPU, m.Cores, formatBytes(m.MemTotal), m.Kernel, m.Go, m.Wrk),
+		fmt.Sprintf("date: %s; git: %s", m.Date, m.Git),
+		fmt.Sprintf("load: wrk -t%d -c%d, %.0f s per run after a %.0f s warm-up, rounds: %d, alternating bare and mock (each run on a fresh process); "+
+			"100k latency and duplicate runs: %d connection(s), duplicate runs %.0f s",
+			s.Threads, s.Connections, s.DurationS, s.WarmupS, s.Rounds, s.LatencyConns, s.DuplicateS),
+	}
+}
+
+// Text writes the report for a terminal.
+func (r *Report) Text(w io.Writer) {
+	fmt.Fprintln(w, "\nghlmock benchmark")
+	for _, l := range r.describe() {
+		fmt.Fprintln(w, l)
+	}
+	for _, t := range r.tables() {
+		t.text(w)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+}
+
+// Markdown writes the report for the README's performance section.
+func (r *Report) Markdown(w io.Writer) {
+	for _, l := range r.describe() {
+		fmt.Fprintf(w, "- %s\n", l)
+	}
+	for _, t := range r.tables() {
+		t.markdown(w)
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "- %s\n", n)
+		}
+	}
+	fmt.Fprintln(w, "\nReproduce with `make bench` (Go benchmarks, then `bin/ghlbench`).")
+}
+
+// JSON writes the report as JSON.
+func (r *Report) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// formatCount writes n rounded, with thousands separators: 52,345.
+func formatCount(n float64) string {
+	if math.IsNaN(n) {
+		return "—"
+	}
+	neg := n < 0
+	s := strconv.FormatInt(int64(math.Round(math.Abs(n))), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// formatMs writes a latency in milliseconds with three significant digits.
+func formatMs(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	case v >= 1:
+		return fmt.Sprintf("%.2f ms", v)
+	default:
+		return fmt.Sprintf("%.3f ms", v)
+	}
+}
+
+// formatBytes writes b in MB (10^6 bytes), or kB below one MB.
+func formatBytes(b int64) string {
+	switch {
+	case b <= 0:
+		return "—"
+	case b >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
+	default:
+		return fmt.Sprintf("%.1f kB", float64(b)/1e3)
+	}
+}
+
+// formatBytesPer writes a per-contact size in bytes and KiB.
+func formatBytesPer(b float64) string {
+	if math.IsNaN(b) || b <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%s B (%.2f KiB)", formatCount(b), b/1024)
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func run1(scenario, server string, conns int, rps, p50, p99 float64) *LoadRun {
+	l := &LoadRun{Scenario: scenario, Server: server, Connections: conns,
+		Rounds: []WrkResult{{Requests: 1000, ReqPerSec: rps, P50Ms: p50, P99Ms: p99}}}
+	l.summarize()
+	return l
+}
+
+func sampleReport() *Report {
+	r := &Report{
+		Machine:  Machine{CPU: "AMD EPYC", Cores: 2, Go: "go1.26.8", Wrk: "wrk 4.1.0", Date: "2026-11-22T00:00:00Z", Git: "abc"},
+		Settings: Settings{Threads: 2, Connections: 50, LatencyConns: 1, DurationS: 10, Rounds: 1, Contacts: 100000},
+		LoadRuns: []*LoadRun{
+			run1(scenarioGet, serverBare, 50, 50000, 0.8, 6),
+			run1(scenarioGet, serverMock, 50, 35000, 1.2, 13),
+			run1(scenarioMixed, serverBare, 50, 50000, 0.8, 6),
+			run1(scenarioMixed, serverMock, 50, 15000, 3, 20),
+			run1(scenarioList, server100k, 1, 1000, 0.9, 1.4),
+			run1(scenarioSearch, server100k, 1, 80, 11, 14),
+			run1(scenarioDupEmail, serverDefault, 1, 10000, 0.08, 2.8),
+			run1(scenarioDupEmail, server100k, 1, 10000, 0.09, 0.4),
+			run1(scenarioDupPhone, serverDefault, 1, 10000, 0.08, 0.3),
+			run1(scenarioDupPhone, server100k, 1, 1000, 0.9, 1.1),
+		},
+		Memory: &Memory{
+			Default:      ServerMem{Contacts: 410, RSS: 28e6},
+			OneLocation:  ServerMem{Contacts: 205, RSS: 25e6},
+			Big:          ServerMem{Contacts: 100205, RSS: 225e6},
+			BigStartupsS: []float64{2.5, 1.5, 1.8},
+		},
+		Contract: &Contract{Available: true, Seconds: 0.4, Passed: 20},
+	}
+	r.Memory.RSSPerContact = float64(r.Memory.Big.RSS-r.Memory.OneLocation.RSS) / 100000
+	r.figures()
+	return r
+}
+
+func statuses(r *Report) map[string]string {
+	out := map[string]string{}
+	for _, f := range r.Figures {
+		out[f.Name] = f.Status
+	}
+	return out
+}
+
+func TestFigures(t *testing.T) {
+	r := sampleReport()
+	assert.Equal(t, map[string]string{
+		"GET contact: mock/bare req/s":                        pass, // 0.70
+		"GET contact: mock p99 / bare p99":                    miss, // 13/6
+		"Mixed 70% read / 30% write: mock/bare req/s":         miss, // 0.30
+		"List with query, 100k contacts: p99 (1 conn)":        pass,
+		"Search contains + sort, 100k contacts: p99 (1 conn)": miss,
+		"Duplicate lookup by email, 100k contacts: p99":       pass, // p50 0.09 vs 0.08
+		"Duplicate lookup by phone, 100k contacts: p99":       miss, // p50 0.9 vs 0.08: a scan
+		"Start-up, 100,205 contacts in one location":          pass, // median 1.8 s
+		"RSS of a default server":                             pass,
+		"RSS per seeded contact, 100k contacts":               pass, // 2,000 B
+		"Contract suite, in-process mock":                     pass,
+	}, statuses(r))
+	get := r.Figures[0]
+	require.NotNil(t, get.Value)
+	assert.InDelta(t, 0.70, *get.Value, 1e-9)
+	assert.Equal(t, "0.70 (35,000 vs 50,000 req/s)", get.Measured)
+	assert.Equal(t, "≥ 0.60", get.Target)
+}
+
+func TestFiguresWithoutMeasurements(t *testing.T) {
+	r := &Report{Settings: Settings{Connections: 50, LatencyConns: 1}}
+	r.figures()
+	for _, f := range r.Figures {
+		assert.Equal(t, na, f.Status, f.Name)
+		assert.Nil(t, f.Value, f.Name)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, r.JSON(&buf), "no NaN reaches the JSON")
+
+	// A run whose answers were errors is an error, not a fast server.
+	r = sampleReport()
+	r.LoadRuns[1].Rounds[0].Non2xx = 500
+	r.LoadRuns[1].summarize()
+	r.Contract = &Contract{Error: "unknown command \"contract\""}
+	r.figures()
+	st := statuses(r)
+	assert.Equal(t, errSt, st["GET contact: mock/bare req/s"])
+	assert.Equal(t, na, st["Contract suite, in-process mock"])
+	assert.Contains(t, r.Figures[0].Measured, "500 of 1,000 requests failed")
+	assert.Contains(t, r.Figures[len(r.Figures)-1].Measured, "contract: not available")
+}
+
+func TestJudge(t *testing.T) {
+	assert.Equal(t, pass, judge(0.6, 0.6, true))
+	assert.Equal(t, miss, judge(0.59, 0.6, true))
+	assert.Equal(t, pass, judge(10, 10, false))
+	assert.Equal(t, miss, judge(10.01, 10, false))
+	assert.Equal(t, errSt, judge(math.NaN(), 10, false))
+}
+
+func TestRender(t *testing.T) {
+	r := sampleReport()
+	r.GoBench = []GoBench{{Package: "github.com/ghlmock/ghlmock/mockserver", Name: "BenchmarkGetContact-2", Iterations: 10,
+		Metrics: []Metric{{57018, "ns/op"}, {12508, "B/op"}, {68, "allocs/op"}, {4.099, "p50-ms"}}}}
+	var text, md, js bytes.Buffer
+	r.Text(&text)
+	r.Markdown(&md)
+	require.NoError(t, r.JSON(&js))
+
+	for _, want := range []string{"machine: AMD EPYC, 2 cores", "git: abc", "Targets", "GET contact: mock/bare req/s", "PASS", "MISS",
+		"Load runs", "mixed-70r/30w", "35,000", "Memory and start-up", "28.0 MB", "Go benchmarks", "mockserver.GetContact-2", "57,018", "4.099 p50-ms"} {
+		assert.Contains(t, text.String(), want)
+	}
+	assert.Contains(t, md.String(), "| figure | measured | target | result |\n| --- | --- | --- | --- |\n")
+	assert.Contains(t, md.String(), "| GET contact: mock/bare req/s | 0.70 (35,000 vs 50,000 req/s) | ≥ 0.60 | PASS |")
+	assert.Contains(t, md.String(), "make bench")
+	for _, line := range strings.Split(md.String(), "\n") {
+		if strings.HasPrefix(line, "| ") {
+			assert.True(t, strings.HasSuffix(line, " |"), line)
+		}
+	}
+
+	var back Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	assert.Len(t, back.Figures, len(r.Figures))
+	assert.Equal(t, r.Machine, back.Machine)
+}
+
+func TestFormat(t *testing.T) {
+	assert.Equal(t, "0", formatCount(0))
+	assert.Equal(t, "999", formatCount(999))
+	assert.Equal(t, "1,000", formatCount(999.6))
+	assert.Equal(t, "52,345", formatCount(52345.2))
+	assert.Equal(t, "1,234,567", formatCount(1234567))
+	assert.Equal(t, "-1,234", formatCount(-1234))
+	assert.Equal(t, "—", formatCount(math.NaN()))
+	assert.Equal(t, "0.788 ms", formatMs(0.788))
+	assert.Equal(t, "7.60 ms", formatMs(7.6))
+	assert.Equal(t, "26.1 ms", formatMs(26.08))
+	assert.Equal(t, "227 ms", formatMs(227.2))
+	assert.Equal(t, "27.9 MB", formatBytes(27_869_184))
+	assert.Equal(t, "512.0 kB", formatBytes(512_000))
+	assert.Equal(t, "—", formatBytes(0))
+	assert.Equal(t, "2,048 B (2.00 KiB)", formatBytesPer(2048))
+	assert.Equal(t, "| a \\| b |", func() string {
+		var b bytes.Buffer
+		table{header: []string{"x"}, rows: [][]string{{"a | b"}}}.markdown(&b)
+		lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+		return lines[len(lines)-1]
+	}())
+}
