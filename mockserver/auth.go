@@ -25,6 +25,7 @@ type token struct {
 	ExpiresAt  time.Time // zero: never
 	Minted     bool      // created through the admin API
 	headers    *rateConsts
+	rateKey    string // app/location: GHL counts per app and location
 }
 
 func (t *token) hasScope(scopes []string) bool {
@@ -113,7 +114,7 @@ func (s *Server) newToken(ft fixture.Token) *token {
 	return &token{
 		Value: ft.Token, Name: ft.Name, LocationID: ft.LocationID, App: ft.App,
 		Scopes: slices.Clone(ft.Scopes), Limits: lim, ExpiresAt: ft.ExpiresAt,
-		headers: newRateConsts(lim),
+		headers: newRateConsts(lim), rateKey: ft.App + "/" + ft.LocationID,
 	}
 }
 
@@ -158,7 +159,7 @@ func (s *Server) authenticate(w http.ResponseWriter, rq *request) *apiError {
 	}
 	rq.token, rq.loc = t, t.LocationID
 
-	d := s.limiter.Take(t.App+"/"+t.LocationID, t.Limits)
+	d := s.limiter.Take(t.rateKey, t.Limits)
 	setRateHeaders(w.Header(), d, t.headers)
 	if !d.Allowed {
 		if s.settings.RetryAfter {

@@ -41,7 +41,7 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 		}
 	}
 	if q.LocationID == "" {
-		q.LocationID = rq.r.URL.Query().Get("locationId")
+		q.LocationID = rq.values().Get("locationId")
 	}
 	d, ok := s.faults.Decide(q)
 	if !ok {

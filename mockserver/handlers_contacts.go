@@ -3,14 +3,24 @@ package mockserver
 import (
 	"context"
 	"net/http"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
 func (s *Server) getContact(ctx context.Context, rq *request) (int, any, error) {
-	c, err := s.Store().Contact(ctx, rq.loc, rq.param("contactId"))
+	// Render under the store's read lock, with no copy of the contact: GET
+	// contact is the operation integrations call most.
+	buf := bufPool.Get().(*[]byte)
+	var b []byte
+	err := s.Store().ViewContact(ctx, rq.loc, rq.param("contactId"), func(c *crm.Contact) {
+		b = contactAnswer{c: c}.appendJSON((*buf)[:0])
+	})
 	if err != nil {
+		bufPool.Put(buf)
 		return 0, nil, err
 	}
-	return http.StatusOK, contactAnswer{c: &c}, nil
+	*buf = b
+	return http.StatusOK, rendered{buf}, nil
 }
 
 func (s *Server) createContact(ctx context.Context, rq *request) (int, any, error) {

@@ -13,7 +13,7 @@ import (
 // getContacts is the deprecated GET /contacts/: newest first, paged by the
 // (startAfter, startAfterId) pair of the last contact of the previous page.
 func (s *Server) getContacts(ctx context.Context, rq *request) (int, any, error) {
-	q := rq.r.URL.Query()
+	q := rq.values()
 	// limit (1..100) and startAfter (an integer) were validated against the document.
 	lq := crm.ListQuery{Query: q.Get("query"), Limit: 20, StartAfterID: q.Get("startAfterId")}
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil {
@@ -110,7 +110,7 @@ func (s *Server) searchContacts(ctx context.Context, rq *request) (int, any, err
 // query string decodes %2B to +, and a bare + that a client forgot to encode
 // arrives as a space, which is put back).
 func (s *Server) getDuplicateContact(ctx context.Context, rq *request) (int, any, error) {
-	q := rq.r.URL.Query()
+	q := rq.values()
 	email, number := q.Get("email"), q.Get("number")
 	if len(number) > 0 && number[0] == ' ' {
 		number = "+" + number[1:]
@@ -142,7 +142,7 @@ func (s *Server) upsertContact(ctx context.Context, rq *request) (int, any, erro
 }
 
 func (s *Server) getContactsByBusiness(ctx context.Context, rq *request) (int, any, error) {
-	q := rq.r.URL.Query()
+	q := rq.values()
 	bq := crm.BusinessQuery{Query: q.Get("query"), Limit: 25}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

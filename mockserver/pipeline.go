@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -35,6 +36,9 @@ type request struct {
 	body  []byte // the request body, read once
 	value any    // the body decoded, for validation
 	fault string // the fault rule that applied, if any
+
+	queryValues url.Values // see values
+	sw          statusWriter
 }
 
 // param returns a path parameter, unescaped.
@@ -60,8 +64,13 @@ func (rq *request) pathParams() map[string]string {
 	return m
 }
 
-// query returns a query parameter.
-func (rq *request) query(name string) string { return rq.r.URL.Query().Get(name) }
+// values returns the query string, parsed once.
+func (rq *request) values() url.Values {
+	if rq.queryValues == nil {
+		rq.queryValues = rq.r.URL.Query()
+	}
+	return rq.queryValues
+}
 
 // decode reads the JSON body into v. The body was validated against the
 // document already, so a failure here is a mismatch between the document and
@@ -114,7 +123,8 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 	for i := range op.Template.Names() {
 		rq.params[i] = unescape(raw[i])
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	rq.sw = statusWriter{ResponseWriter: w} // one allocation with the request
+	sw := &rq.sw
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -338,7 +348,7 @@ func jsonSyntaxMessage(body []byte) string {
 // token's, in the query or at the top of the body.
 func (s *Server) checkLocation(rq *request) *apiError {
 	if rq.op.queryLocation {
-		if loc, ok := rq.r.URL.Query()["locationId"]; ok && (len(loc) != 1 || loc[0] != rq.loc) {
+		if loc, ok := rq.values()["locationId"]; ok && (len(loc) != 1 || loc[0] != rq.loc) {
 			return s.forbidden()
 		}
 	}
@@ -351,6 +361,13 @@ func (s *Server) checkLocation(rq *request) *apiError {
 	}
 	return nil
 }
+
+// rendered is an answer a handler already wrote into a pooled buffer.
+type rendered struct{ buf *[]byte }
+
+// bufPool recycles answer buffers: every answer of the hot operations is
+// written into one.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // marshal encodes v as compact JSON without HTML escaping (GHL writes a
 // nextPageUrl's & as &, not \u0026).
@@ -366,9 +383,22 @@ func marshal(v any) ([]byte, error) {
 
 // writeJSON answers a success body with traceId added as its last key.
 func (s *Server) writeJSON(w http.ResponseWriter, rq *request, status int, body any) {
+	if r, ok := body.(rendered); ok {
+		b := withTraceID(*r.buf, rq.traceID)
+		s.writeBody(w, status, b)
+		*r.buf = b
+		bufPool.Put(r.buf)
+		return
+	}
 	if a, ok := body.(appender); ok {
-		b := a.appendJSON(make([]byte, 0, 2048))
-		s.writeBody(w, status, withTraceID(b, rq.traceID))
+		buf := bufPool.Get().(*[]byte)
+		b := a.appendJSON((*buf)[:0])
+		b = withTraceID(b, rq.traceID)
+		s.writeBody(w, status, b) // Write copies b before it returns
+		if cap(b) <= 64<<10 {     // a huge list answer is not worth keeping
+			*buf = b
+			bufPool.Put(buf)
+		}
 		return
 	}
 	b, err := marshal(body)

@@ -82,6 +82,9 @@ func (s *Server) buildRoutes() error {
 		}
 		op.validation = validationRoute(o)
 		op.validateParams = len(op.validation.Operation.Parameters) > 0
+		if op.validateParams {
+			op.params = compileParams(o, op.validation)
+		}
 		s.ops[o.ID] = op
 		method, tmpl := o.Method, o.Template
 		r.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {

@@ -110,8 +110,10 @@ type operation struct {
 	// validation is the route the request validator sees: the operation
 	// without what the pipeline has checked already (security, Version).
 	validation *routers.Route
-	// validateParams reports that validation has parameters left to check.
+	// validateParams reports that validation has parameters left to check;
+	// params are their compiled checks (nil: openapi3filter checks them).
 	validateParams bool
+	params         paramChecks
 	// bodySchema is the schema of the JSON request body, if any.
 	bodySchema *openapi3.Schema
 	// bodyLocation reports that the request body has a top-level locationId

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -173,6 +174,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return err
 		}
 	}
+	// Seeding builds the data once and throws the scaffolding away; give
+	// those pages back now rather than whenever the runtime gets to it, so a
+	// long-running mock's resident memory is what its data needs.
+	debug.FreeOSMemory()
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err

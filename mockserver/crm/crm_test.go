@@ -52,6 +52,10 @@ func TestMillis(t *testing.T) {
 		assert.True(t, ok, in)
 		assert.Equal(t, m, got, in)
 	}
+	for _, ms := range []int64{0, 1, 999, -1, -1001, 1777993961809, 253402300799999, -62135596800000} {
+		m := crm.Millis(ms)
+		assert.Equal(t, m.Time().Format(crm.ISOLayout), string(m.AppendISO(nil)), "%d", ms)
+	}
 	_, ok := crm.ParseMillis("yesterday")
 	assert.False(t, ok)
 }

@@ -27,6 +27,9 @@ type Store interface {
 	LocationOf(ctx context.Context, contactID string) (string, bool)
 
 	Contact(ctx context.Context, loc, id string) (Contact, error)
+	// ViewContact calls fn with the contact, without copying it, under the
+	// store's read lock: fn must neither keep nor change what it is given.
+	ViewContact(ctx context.Context, loc, id string, fn func(*Contact)) error
 	CreateContact(ctx context.Context, loc string, in ContactInput) (Contact, error)
 	// UpdateContact applies the given fields; Tags, when given, replace all tags.
 	UpdateContact(ctx context.Context, loc, id string, in ContactInput) (Contact, error)

@@ -28,6 +28,17 @@ func (s *Store) Contact(ctx context.Context, loc, id string) (crm.Contact, error
 	return c, err
 }
 
+// ViewContact calls fn with the contact under the location's read lock,
+// without copying it: the cheapest read, for rendering an answer. fn must
+// neither keep nor change anything it is given.
+func (s *Store) ViewContact(ctx context.Context, loc, id string, fn func(*crm.Contact)) error {
+	return s.read(ctx, loc, id, func(l *location, i int32) error {
+		c := l.recs[i].view(loc)
+		fn(&c)
+		return nil
+	})
+}
+
 // CreateContact creates a contact: a new id, DateAdded = DateUpdated = now,
 // Type "lead" unless given, tags normalized, the phone normalized per
 // Options.NormalizePhones. When the location does not allow duplicates, an

@@ -369,3 +369,22 @@ func TestDuplicateLookupNeedsE164(t *testing.T) {
 		assert.False(t, found, "%q is not E.164", q)
 	}
 }
+
+// TestViewContactSeesWhatContactReturns: the copy-free read gives the same
+// contact, and the same errors, as Contact.
+func TestViewContactSeesWhatContactReturns(t *testing.T) {
+	s, clk := newStore(t)
+	c := create(t, s, clk, locA, person("Vi", "Ew", "vi@x.com", "+14155550123"))
+	var seen crm.Contact
+	require.NoError(t, s.ViewContact(t.Context(), locA, c.ID, func(v *crm.Contact) { seen = v.Clone() }))
+	got, err := s.Contact(t.Context(), locA, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got, seen)
+
+	called := false
+	err = s.ViewContact(t.Context(), locB, c.ID, func(*crm.Contact) { called = true })
+	requireCode(t, err, crm.EFORBIDDEN)
+	err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", func(*crm.Contact) { called = true })
+	requireCode(t, err, crm.ENOTFOUND)
+	assert.False(t, called)
+}

@@ -234,6 +234,34 @@ func tombstone(id string, tasks []task, notes []note) rec {
 
 // contact returns a copy of the contact that shares nothing mutable with the
 // store. Tags is never nil, so that callers render "tags": [].
+// view is contact without the copies: its slices, map and pointers are the
+// record's own, so it is only for reading under the location's lock.
+func (r *rec) view(loc string) crm.Contact {
+	c := crm.Contact{
+		ID: r.get(fID), LocationID: loc,
+		FirstName: r.get(fFirst), LastName: r.get(fLast), Name: r.get(fName),
+		Email: r.get(fEmail), Phone: r.get(fPhone), CompanyName: r.get(fCompany),
+		Gender: r.get(fGender), Timezone: r.get(fTimezone), Type: r.get(fType),
+		Source: r.get(fSource), AssignedTo: r.get(fAssigned), Address1: r.get(fAddress),
+		City: r.get(fCity), State: r.get(fState), Country: r.get(fCountry),
+		PostalCode: r.get(fPostal), Website: r.get(fWebsite), DateOfBirth: r.get(fDOB),
+		BusinessID:   r.get(fBusiness),
+		DND:          r.dnd,
+		Tags:         r.tags,
+		CustomFields: r.fields,
+		DateAdded:    r.added, DateUpdated: r.updated, LastActivity: r.activity,
+	}
+	if c.Tags == nil {
+		c.Tags = []string{} // as contact gives it; an empty literal allocates nothing
+	}
+	if x := r.more; x != nil {
+		c.AdditionalEmails, c.AdditionalPhones = x.addEmails, x.addPhones
+		c.Followers, c.Campaigns, c.Workflows = x.followers, x.campaigns, x.workflows
+		c.DNDSettings, c.Attribution, c.CreatedBy = x.dnd, x.attribution, x.createdBy
+	}
+	return c
+}
+
 func (r *rec) contact(loc string) crm.Contact {
 	c := crm.Contact{
 		ID: r.get(fID), LocationID: loc,
