@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -178,6 +179,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// those pages back now rather than whenever the runtime gets to it, so a
 	// long-running mock's resident memory is what its data needs.
 	debug.FreeOSMemory()
+	tuneGC(getenv)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
@@ -211,6 +213,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+// minHeapGoal is the least heap the garbage collector lets grow before it
+// runs. A default mock holds ~3 MiB of live data, so GOGC=100 would collect
+// every few hundred requests, and collection was the largest cost a profile
+// of a load run showed after the handlers' own. 10 MiB gave ~5% more
+// requests per second and keeps a default mock under 40 MB resident while
+// wrk hammers it (24 MiB gave ~9% more but 57 MB); a big location (100,000
+// contacts, ~150 MiB live) is left at GOGC=100.
+const minHeapGoal = 10 << 20
+
+// tuneGC raises GOGC so that the heap may grow to minHeapGoal between
+// collections, unless the user set GOGC.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") != "" {
+		return
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	live := max(ms.HeapAlloc, 1<<20)
+	if live >= minHeapGoal/2 {
+		return
+	}
+	debug.SetGCPercent(int((minHeapGoal - live) * 100 / live))
 }
 
 // loadState imports a state file written by saveState (or GET /_mock/state),

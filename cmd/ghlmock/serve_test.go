@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -197,4 +198,13 @@ func TestFixturesJSON(t *testing.T) {
 
 	_, _, err = runCmd(t, "fixtures")
 	assert.Equal(t, exitCode(2), err, "only --json exists")
+}
+
+func TestTuneGCRaisesGOGCForASmallHeapUnlessSet(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	tuneGC(func(string) string { return "" })
+	assert.Greater(t, debug.SetGCPercent(100), 100, "a small live heap may grow to minHeapGoal")
+	tuneGC(func(k string) string { return map[string]string{"GOGC": "50"}[k] })
+	assert.Equal(t, 100, debug.SetGCPercent(100), "the user's GOGC is left alone")
 }
