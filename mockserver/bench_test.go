@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -54,25 +53,4 @@ func benchRequest(b *testing.B, srv http.Handler, method, path string, body []by
 // routing, auth, rate-limit accounting, validation, store and encoding.
 func BenchmarkGetContact(b *testing.B) {
 	benchRequest(b, newBenchServer(b), "GET", "/contacts/"+ada, nil, 200)
-}
-
-// BenchmarkCreateContactQuick is POST /contacts/ through the whole pipeline,
-// a new email each time so the duplicate check never refuses.
-func BenchmarkCreateContactQuick(b *testing.B) {
-	srv := newBenchServer(b)
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		n++
-		body := []byte(`{"locationId":"O9hFAiOh29oB93c0F6UJ","firstName":"Bench","lastName":"Mark","email":"bench` + strconv.Itoa(n) + `@example.com","tags":["Load"]}`)
-		req := httptest.NewRequest("POST", "/contacts/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
-		req.Header.Set("Version", "2021-07-28")
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != 201 {
-			b.Fatalf("%d %s", rec.Code, rec.Body)
-		}
-	}
 }
