@@ -232,9 +232,7 @@ func tombstone(id string, tasks []task, notes []note) rec {
 	return r
 }
 
-// contact returns a copy of the contact that shares nothing mutable with the
-// store. Tags is never nil, so that callers render "tags": [].
-// view is contact without the copies: its slices, map and pointers are the
+// view is the contact without copies: its slices, map and pointers are the
 // record's own, so it is only for reading under the location's lock.
 func (r *rec) view(loc string) crm.Contact {
 	c := crm.Contact{
@@ -262,53 +260,10 @@ func (r *rec) view(loc string) crm.Contact {
 	return c
 }
 
+// contact returns a copy of the contact that shares nothing mutable with the
+// store. Tags is never nil, so that callers render "tags": [].
 func (r *rec) contact(loc string) crm.Contact {
-	c := crm.Contact{
-		ID: r.get(fID), LocationID: loc,
-		FirstName: r.get(fFirst), LastName: r.get(fLast), Name: r.get(fName),
-		Email: r.get(fEmail), Phone: r.get(fPhone), CompanyName: r.get(fCompany),
-		Gender: r.get(fGender), Timezone: r.get(fTimezone), Type: r.get(fType),
-		Source: r.get(fSource), AssignedTo: r.get(fAssigned), Address1: r.get(fAddress),
-		City: r.get(fCity), State: r.get(fState), Country: r.get(fCountry),
-		PostalCode: r.get(fPostal), Website: r.get(fWebsite), DateOfBirth: r.get(fDOB),
-		BusinessID: r.get(fBusiness),
-		DND:        r.dnd,
-		Tags:       append(make([]string, 0, len(r.tags)), r.tags...),
-		DateAdded:  r.added, DateUpdated: r.updated, LastActivity: r.activity,
-	}
-	if r.fields != nil {
-		c.CustomFields = make([]crm.CustomFieldValue, len(r.fields))
-		for i, f := range r.fields {
-			if s, ok := f.Value.([]string); ok {
-				f.Value = append([]string(nil), s...)
-			}
-			c.CustomFields[i] = f
-		}
-	}
-	if x := r.more; x != nil {
-		c.AdditionalEmails = cloneStrings(x.addEmails)
-		c.AdditionalPhones = cloneStrings(x.addPhones)
-		c.Followers = cloneStrings(x.followers)
-		c.Campaigns = cloneStrings(x.campaigns)
-		if x.workflows != nil {
-			c.Workflows = append([]crm.WorkflowEnrollment(nil), x.workflows...)
-		}
-		if x.dnd != nil {
-			c.DNDSettings = make(map[string]crm.DNDSetting, len(x.dnd))
-			for k, v := range x.dnd {
-				c.DNDSettings[k] = v
-			}
-		}
-		if x.attribution != nil {
-			a := *x.attribution
-			c.Attribution = &a
-		}
-		if x.createdBy != nil {
-			cb := *x.createdBy
-			c.CreatedBy = &cb
-		}
-	}
-	return c
+	return r.view(loc).Clone()
 }
 
 func (t *task) export(loc, contactID string) crm.Task {
