@@ -239,16 +239,32 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// jsonSafe marks the bytes that go into a JSON string as they are: printable
+// ASCII but the quote and the backslash.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendEscaped is appendString without the quotes.
 func appendEscaped(b []byte, s string) []byte {
+	i := 0
+	for i < len(s) && jsonSafe[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...) // the common case: nothing to escape
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
+		if jsonSafe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

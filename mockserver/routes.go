@@ -68,6 +68,10 @@ func (s *Server) buildRoutes() error {
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.serveNotFound)
 	r.PathPrefix(adminPrefix).Handler(s.adminHandler())
 
+	// One subrouter per method, so that a request only walks the routes of
+	// its own method (a MatcherFunc, not Methods: gorilla/mux walks the
+	// subrouter of a mismatched Methods matcher anyway, to report 405).
+	byMethod := map[string]*mux.Router{}
 	s.ops = map[string]*operation{}
 	for _, o := range s.spec.Operations() {
 		op := &operation{srv: s, Operation: o, handle: hs[o.ID]}
@@ -86,11 +90,14 @@ func (s *Server) buildRoutes() error {
 			op.params = compileParams(o, op.validation)
 		}
 		s.ops[o.ID] = op
-		method, tmpl := o.Method, o.Template
-		r.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
-			if req.Method != method {
-				return false
-			}
+		sub := byMethod[o.Method]
+		if sub == nil {
+			method := o.Method
+			sub = r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool { return req.Method == method }).Subrouter()
+			byMethod[o.Method] = sub
+		}
+		tmpl := o.Template
+		sub.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
 			_, ok := tmpl.Match(req.URL.EscapedPath())
 			return ok
 		})
