@@ -199,18 +199,3 @@ func pointerToPath(segs []string) string {
 	}
 	return b.String()
 }
-
-// joinPath appends a key to a path in the path syntax.
-func joinPath(base, key string) string {
-	if strings.ContainsAny(key, ".[]") {
-		key = `["` + key + `"]`
-		if base == "" || base == "$" {
-			return key
-		}
-		return base + key
-	}
-	if base == "" || base == "$" {
-		return key
-	}
-	return base + "." + key
-}

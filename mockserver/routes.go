@@ -63,9 +63,8 @@ func (s *Server) buildRoutes() error {
 	hs := s.handlers()
 	// SkipClean: Express does not clean paths either, so /contacts/../tags is
 	// a contact named ".." (400 not found), not a redirect.
+	// No NotFoundHandler: when nothing matches, ServeHTTP answers GHL's 404.
 	r := mux.NewRouter().UseEncodedPath().SkipClean(true)
-	r.NotFoundHandler = http.HandlerFunc(s.serveNotFound)
-	r.MethodNotAllowedHandler = http.HandlerFunc(s.serveNotFound)
 	r.PathPrefix(adminPrefix).Handler(s.adminHandler())
 
 	// One subrouter per method, so that a request only walks the routes of

@@ -11,13 +11,6 @@ import (
 // live GET /contacts/{id} does; search results carry nulls, as live search
 // does. The hot ones write their JSON themselves (see jsonw.go).
 
-func isoOrEmpty(m crm.Millis) string {
-	if m.IsZero() {
-		return ""
-	}
-	return m.String()
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
