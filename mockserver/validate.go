@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -90,6 +92,52 @@ type paramCheck struct {
 	required bool
 	index    int // path parameters: position in the template
 	schema   *openapi3.Schema
+	bounds   *paramBounds // non-nil: the schema is bounds only, checked without VisitJSON
+}
+
+// paramBounds are the whole schema of a parameter that declares nothing but
+// its type and length or range bounds, as most of the document's do (ids are
+// {type: string, maxLength: 64}). A value within them is valid without
+// VisitJSON, which allocates its settings and errors on every call; a value
+// outside them still goes through VisitJSON, so the error and its message
+// are kin-openapi's.
+type paramBounds struct {
+	minLen, maxLen int64 // in runes, as kin-openapi counts them; maxLen < 0: none
+	min, max       *float64
+	integer        bool // the type is integer: a number must be whole
+}
+
+// within reports whether value satisfies the bounds. It may say false for a
+// valid value (VisitJSON then decides), never true for an invalid one.
+func (b *paramBounds) within(value any) bool {
+	switch v := value.(type) {
+	case string:
+		n := int64(utf8.RuneCountInString(v))
+		return n >= b.minLen && (b.maxLen < 0 || n <= b.maxLen)
+	case float64:
+		return !math.IsNaN(v) && !math.IsInf(v, 0) && (!b.integer || v == math.Trunc(v)) && (b.min == nil || v >= *b.min) && (b.max == nil || v <= *b.max)
+	}
+	return false
+}
+
+// compileBounds returns the bounds that are the whole of sc, or nil when sc
+// declares anything else (a pattern, a format, an enum, …): those schemas
+// are always checked by VisitJSON.
+func compileBounds(sc *openapi3.Schema) *paramBounds {
+	rest := *sc
+	// What a bounds-only check covers, and what does not constrain a value.
+	rest.Type, rest.MinLength, rest.MaxLength = nil, 0, nil
+	rest.Min, rest.Max = nil, nil
+	rest.Title, rest.Description, rest.Example, rest.Extensions, rest.Default = "", "", nil, nil, nil
+	rest.Deprecated, rest.Nullable = false, false
+	if !reflect.DeepEqual(rest, openapi3.Schema{}) {
+		return nil
+	}
+	b := &paramBounds{minLen: int64(sc.MinLength), maxLen: -1, min: sc.Min, max: sc.Max, integer: sc.Type.Is("integer")}
+	if sc.MaxLength != nil {
+		b.maxLen = int64(*sc.MaxLength)
+	}
+	return b
 }
 
 // compileParams returns the checks of an operation's parameters, or nil when
@@ -106,7 +154,7 @@ func compileParams(o *openapi.Operation, route *routers.Route) paramChecks {
 		if !sc.Type.Is("string") && !sc.Type.Is("integer") && !sc.Type.Is("number") {
 			return nil
 		}
-		c := paramCheck{name: p.Name, in: p.In, required: p.Required, schema: sc, index: -1}
+		c := paramCheck{name: p.Name, in: p.In, required: p.Required, schema: sc, index: -1, bounds: compileBounds(sc)}
 		if p.In == openapi3.ParameterInPath {
 			for i, n := range o.Template.Names() {
 				if n == p.Name {
@@ -163,6 +211,9 @@ func (pcs paramChecks) check(rq *request, errs openapi3.MultiError) openapi3.Mul
 				continue
 			}
 			value = n
+		}
+		if c.bounds != nil && c.bounds.within(value) {
+			continue
 		}
 		if err := c.schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 			errs = append(errs, &openapi3filter.RequestError{Parameter: &openapi3.Parameter{Name: c.name}, Err: err})

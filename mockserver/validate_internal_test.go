@@ -1,9 +1,12 @@
 package mockserver
 
 import (
+	"math"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,4 +60,62 @@ func TestCompiledParamChecksAgreeWithOpenapi3filter(t *testing.T) {
 		}
 	}
 	assert.Greater(t, compiled, 20, "most operations use the compiled checks")
+}
+
+// TestParamBoundsAgreeWithVisitJSON: the bounds-only shortcut never passes a
+// value that kin-openapi's VisitJSON refuses, and (the bounds being the whole
+// schema) refuses only what VisitJSON refuses, on every parameter it covers,
+// at and around each bound and with multi-byte text.
+func TestParamBoundsAgreeWithVisitJSON(t *testing.T) {
+	s, err := New(Config{ContactsPerLocation: 1})
+	require.NoError(t, err)
+	covered := map[string]bool{}
+	for id, op := range s.ops {
+		for _, c := range op.params {
+			if c.bounds == nil {
+				continue
+			}
+			covered[c.name] = true
+			var values []any
+			if c.schema.Type.Is("string") {
+				for _, n := range []int{0, 1, 2, 19, 20, 21, 63, 64, 65, 200} {
+					values = append(values, strings.Repeat("a", n), strings.Repeat("é", n), strings.Repeat("日", n)+"x")
+				}
+			} else {
+				for _, f := range []float64{-1e9, -1, 0, 0.5, 1, 2, 99, 100, 101, 1000, 1e12, math.NaN(), math.Inf(1), math.Inf(-1)} {
+					values = append(values, f)
+				}
+				for _, p := range []*float64{c.schema.Min, c.schema.Max} {
+					if p != nil {
+						values = append(values, *p-1, *p-0.001, *p, *p+0.001, *p+1)
+					}
+				}
+			}
+			for _, v := range values {
+				kin := c.schema.VisitJSON(v, openapi3.MultiErrors()) == nil
+				assert.Equal(t, kin, c.bounds.within(v), "%s %s=%v", id, c.name, v)
+			}
+		}
+	}
+	assert.True(t, covered["contactId"], "the ids' {type: string, maxLength} schemas take the shortcut: %v", covered)
+	assert.True(t, covered["limit"], "limit's {type: integer, minimum, maximum} takes the shortcut: %v", covered)
+}
+
+// TestParamBoundsRefuseOtherSchemas: a schema with anything besides its type
+// and bounds is left to VisitJSON.
+func TestParamBoundsRefuseOtherSchemas(t *testing.T) {
+	ml := uint64(64)
+	assert.NotNil(t, compileBounds(&openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: &ml, Description: "an id"}))
+	for name, sc := range map[string]*openapi3.Schema{
+		"pattern": {Type: &openapi3.Types{"string"}, MaxLength: &ml, Pattern: "^a+$"},
+		"format":  {Type: &openapi3.Types{"string"}, Format: "email"},
+		"enum":    {Type: &openapi3.Types{"string"}, Enum: []any{"a"}},
+		"multipleOf": func() *openapi3.Schema {
+			m := 5.0
+			return &openapi3.Schema{Type: &openapi3.Types{"integer"}, MultipleOf: &m}
+		}(),
+		"exclusive": {Type: &openapi3.Types{"number"}, ExclusiveMin: func() openapi3.ExclusiveBound { b := true; return openapi3.ExclusiveBound{Bool: &b} }()},
+	} {
+		assert.Nil(t, compileBounds(sc), name)
+	}
 }
