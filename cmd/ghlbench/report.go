@@ -118,6 +118,21 @@ func judge(v, limit float64, atLeast bool) string {
 }
 
 // figures computes the headline figures from the measurements.
+// roundRatios words the ratio mock/bare of each round (the two ran one after
+// the other in that round), so that a reader sees how much the median hides:
+// "; rounds 1.33 1.64 1.54". Empty with fewer than two rounds.
+func roundRatios(bare, mock *LoadRun, of func(WrkResult) float64) string {
+	n := min(len(bare.Rounds), len(mock.Rounds))
+	if n < 2 {
+		return ""
+	}
+	parts := make([]string, n)
+	for i := range n {
+		parts[i] = fmt.Sprintf("%.2f", ratio(of(mock.Rounds[i]), of(bare.Rounds[i])))
+	}
+	return "; rounds " + strings.Join(parts, " ")
+}
+
 func (r *Report) figures() {
 	s := r.Settings
 	var fs []Figure
@@ -135,11 +150,13 @@ func (r *Report) figures() {
 		case p99:
 			v := ratio(mock.P99Ms, bare.P99Ms)
 			f.Value, f.Status = ptr(v), judge(v, 2, false)
-			f.Measured = fmt.Sprintf("%.2f (%s vs %s)", v, formatMs(mock.P99Ms), formatMs(bare.P99Ms))
+			f.Measured = fmt.Sprintf("%.2f (%s vs %s)%s", v, formatMs(mock.P99Ms), formatMs(bare.P99Ms),
+				roundRatios(bare, mock, func(w WrkResult) float64 { return w.P99Ms }))
 		default:
 			v := ratio(mock.ReqPerSec, bare.ReqPerSec)
 			f.Value, f.Status = ptr(v), judge(v, minRatio, true)
-			f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)", v, formatCount(mock.ReqPerSec), formatCount(bare.ReqPerSec))
+			f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)%s", v, formatCount(mock.ReqPerSec), formatCount(bare.ReqPerSec),
+				roundRatios(bare, mock, func(w WrkResult) float64 { return w.ReqPerSec }))
 		}
 		fs = append(fs, f)
 	}
@@ -287,14 +304,15 @@ func (r *Report) tables() []table {
 		ts[0].rows = append(ts[0].rows, []string{f.Name, f.Measured, f.Target, f.Status})
 	}
 	lt := table{title: "Load runs (wrk; req/s, p50 and p99 are medians over the rounds)",
-		header: []string{"scenario", "server", "conns", "req/s", "req/s per round", "p50", "p99", "errors"}}
+		header: []string{"scenario", "server", "conns", "req/s", "req/s per round", "p50", "p99", "p99 per round", "errors"}}
 	for _, l := range r.LoadRuns {
-		var per []string
+		var per, per99 []string
 		for _, x := range l.Rounds {
 			per = append(per, formatCount(x.ReqPerSec))
+			per99 = append(per99, formatMs(x.P99Ms))
 		}
 		row := []string{l.Scenario, l.Server, strconv.Itoa(l.Connections), formatCount(l.ReqPerSec), strings.Join(per, " "),
-			formatMs(l.P50Ms), formatMs(l.P99Ms), fmt.Sprintf("%s of %s", formatCount(float64(l.Errors)), formatCount(float64(l.Requests)))}
+			formatMs(l.P50Ms), formatMs(l.P99Ms), strings.Join(per99, " "), fmt.Sprintf("%s of %s", formatCount(float64(l.Errors)), formatCount(float64(l.Requests)))}
 		if l.Error != "" {
 			row[len(row)-1] = "run failed: " + truncate(l.Error, 120)
 		}

@@ -159,3 +159,36 @@ func TestFormat(t *testing.T) {
 		return lines[len(lines)-1]
 	}())
 }
+
+// TestRoundRatios: with several rounds, the ratio figures also show each
+// round's own ratio (bare and mock of the same round paired), and the load
+// table each round's p99, so the spread behind a median is visible.
+func TestRoundRatios(t *testing.T) {
+	rounds := func(server string, rps, p99 []float64) *LoadRun {
+		l := &LoadRun{Scenario: scenarioGet, Server: server, Connections: 50}
+		for i := range rps {
+			l.Rounds = append(l.Rounds, WrkResult{Requests: 1000, ReqPerSec: rps[i], P50Ms: 1, P99Ms: p99[i]})
+		}
+		l.summarize()
+		return l
+	}
+	r := &Report{
+		Settings: Settings{Threads: 2, Connections: 50, LatencyConns: 1, DurationS: 10, Rounds: 3},
+		LoadRuns: []*LoadRun{
+			rounds(serverBare, []float64{100, 80, 90}, []float64{10, 8, 9}),
+			rounds(serverMock, []float64{70, 60, 45}, []float64{12, 20, 9}),
+		},
+	}
+	r.figures()
+	byName := map[string]Figure{}
+	for _, f := range r.Figures {
+		byName[f.Name] = f
+	}
+	assert.Equal(t, "0.67 (60 vs 90 req/s); rounds 0.70 0.75 0.50", byName["GET contact: mock/bare req/s"].Measured)
+	assert.Equal(t, "1.33 (12.0 ms vs 9.00 ms); rounds 1.20 2.50 1.00", byName["GET contact: mock p99 / bare p99"].Measured)
+
+	var out bytes.Buffer
+	r.Text(&out)
+	assert.Contains(t, out.String(), "p99 per round")
+	assert.Contains(t, out.String(), "12.0 ms 20.0 ms 9.00 ms")
+}
