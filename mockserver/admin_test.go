@@ -104,8 +104,8 @@ func TestFaultActionsAsTheClientSeesThem(t *testing.T) {
 		res, _, err := rawGet(t, h, "/contacts/"+ada, 5*time.Second)
 		require.NoError(t, err)
 		assert.Equal(t, 200, res.StatusCode, "times: 1")
-		// The dropped request may be journalled after the next one (its
-		// handler finishes after the client has already moved on).
+		// The dropped request is journalled before the connection closes, so
+		// both are there as soon as the client has its second answer.
 		entries := h.admin("GET", "/_mock/requests?operationId=get-contact", nil).JSON(t)["requests"].([]any)
 		require.Len(t, entries, 2)
 		for _, e := range entries {

@@ -63,7 +63,7 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 	}
 	switch d.Action {
 	case faults.ActionReset:
-		dropConnection(w, true)
+		s.dropConnection(w, rq, true)
 		return true
 	case faults.ActionTimeout:
 		select {
@@ -122,7 +122,10 @@ func bearer(r *http.Request) string {
 // dropConnection closes the client's connection; with reset, by a TCP reset
 // (RST) where the connection allows it, else by an orderly close (FIN) that
 // lets what was written arrive first.
-func dropConnection(w http.ResponseWriter, reset bool) {
+//
+// The request is journalled before the connection closes, so that a client
+// which has seen the drop finds it in the journal at once.
+func (s *Server) dropConnection(w *statusWriter, rq *request, reset bool) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler) // HTTP/2 or a recorder: abort the stream instead
@@ -130,6 +133,7 @@ func dropConnection(w http.ResponseWriter, reset bool) {
 	if tc, ok := conn.(*net.TCPConn); ok && reset {
 		_ = tc.SetLinger(0)
 	}
+	s.record(rq, w.status)
 	_ = conn.Close()
 }
 
@@ -148,7 +152,7 @@ func (s *Server) truncate(w *statusWriter, rq *request) {
 	w.WriteHeader(buf.status)
 	_, _ = w.Write(body[:len(body)/2])
 	_ = http.NewResponseController(w).Flush()
-	dropConnection(w, false)
+	s.dropConnection(w, rq, false)
 }
 
 // bufferWriter is an http.ResponseWriter that keeps the answer in memory.

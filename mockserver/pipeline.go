@@ -37,6 +37,8 @@ type request struct {
 	value any    // the body decoded, for validation
 	fault string // the fault rule that applied, if any
 
+	recorded bool // journalled and logged already (see record)
+
 	queryValues url.Values // see values
 	sw          statusWriter
 }
@@ -147,7 +149,13 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 
 // record adds the request to the journal and writes its log line. Status 0
 // means no answer was sent (a dropped or held connection).
+// A request is recorded once: a fault that drops the connection records it
+// before the drop, and the deferred call then does nothing.
 func (s *Server) record(rq *request, status int) {
+	if rq.recorded {
+		return
+	}
+	rq.recorded = true
 	if rq.loc == "" {
 		if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
 			rq.loc = t.LocationID
