@@ -303,12 +303,14 @@ func TestTokensMintExpireRevoke(t *testing.T) {
 
 func TestStateExportImportRoundTrip(t *testing.T) {
 	h := setup(t)
-	h.do(call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "firstName": "Kept", "email": "kept@example.com", "tags": []string{"a"}}})
+	h.do(call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "firstName": "Kept", "email": "kept@example.com", "tags": []string{"a"},
+		"inboundDndSettings": map[string]any{"all": map[string]any{"status": "active", "message": "paused"}}}})
 	h.do(call{method: "DELETE", path: "/contacts/" + babbage})
 	r := h.admin("GET", "/_mock/state?locationId="+locationID, nil)
 	require.Equal(t, 200, r.Status)
 	state := r.Body
 	assert.Contains(t, string(state), `"email":"kept@example.com"`)
+	assert.Contains(t, string(state), `"inboundDndSettings":{"all":{"status":"active","message":"paused"}}`)
 	assert.NotContains(t, string(state), h.other, "only the location asked for")
 	before := export(t, h)
 

@@ -54,7 +54,7 @@ type contactBody struct {
 	DateOfBirth        optString                  `json:"dateOfBirth"`
 	DND                *bool                      `json:"dnd"`
 	DNDSettings        map[string]*dndSettingBody `json:"dndSettings"`
-	InboundDNDSettings json.RawMessage            `json:"inboundDndSettings"`
+	InboundDNDSettings *inboundDNDBody            `json:"inboundDndSettings"`
 	Tags               *[]string                  `json:"tags"`
 	CustomFields       []customFieldBody          `json:"customFields"`
 
@@ -65,6 +65,10 @@ type dndSettingBody struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
 	Code    string `json:"code"`
+}
+
+type inboundDNDBody struct {
+	All *dndSettingBody `json:"all"`
 }
 
 type customFieldBody struct {
@@ -104,6 +108,9 @@ func (b *contactBody) input() crm.ContactInput {
 				in.DNDSettings[ch] = crm.DNDSetting{Status: d.Status, Message: d.Message, Code: d.Code}
 			}
 		}
+	}
+	if d := b.InboundDNDSettings; d != nil && d.All != nil {
+		in.InboundDNDSettings = &crm.InboundDNDSettings{All: crm.DNDSetting{Status: d.All.Status, Message: d.All.Message}}
 	}
 	if b.CustomFields != nil {
 		in.CustomFields = make([]crm.CustomFieldInput, 0, len(b.CustomFields))

@@ -96,6 +96,48 @@ func TestUpdateContactReplacesTagsAndKeepsTheRest(t *testing.T) {
 	assert.Equal(t, "ada.lovelace@example.com", c["email"], "fields not given stay")
 }
 
+// TestInboundDndSettingsAreKept: inboundDndSettings given on create, update
+// or upsert is stored and answered back; an update that leaves it out keeps
+// it; a status other than active or inactive is GHL's 422 and changes nothing.
+func TestInboundDndSettingsAreKept(t *testing.T) {
+	h := setup(t)
+	inbound := func(status, message string) map[string]any {
+		all := map[string]any{"status": status}
+		if message != "" {
+			all["message"] = message
+		}
+		return map[string]any{"all": all}
+	}
+	contactOf := func(r *response) map[string]any {
+		require.Contains(t, []int{200, 201}, r.Status, "%s", r.Body)
+		return r.JSON(t)["contact"].(map[string]any)
+	}
+	get := func(id string) map[string]any { return contactOf(h.do(call{path: "/contacts/" + id})) }
+
+	created := contactOf(h.do(call{method: "POST", path: "/contacts/", body: map[string]any{
+		"locationId": locationID, "firstName": "Quiet", "inboundDndSettings": inbound("active", "Paused during onboarding")}}))
+	id := created["id"].(string)
+	want := map[string]any{"all": map[string]any{"status": "active", "message": "Paused during onboarding"}}
+	assert.Equal(t, want, created["inboundDndSettings"])
+	assert.Equal(t, want, get(id)["inboundDndSettings"])
+
+	contactOf(h.do(call{method: "PUT", path: "/contacts/" + id, body: map[string]any{"city": "Leeds"}}))
+	assert.Equal(t, want, get(id)["inboundDndSettings"], "an update without it keeps it")
+
+	contactOf(h.do(call{method: "PUT", path: "/contacts/" + id, body: map[string]any{"inboundDndSettings": inbound("inactive", "")}}))
+	assert.Equal(t, map[string]any{"all": map[string]any{"status": "inactive"}}, get(id)["inboundDndSettings"], "an update replaces it")
+
+	r := h.do(call{method: "PUT", path: "/contacts/" + id, body: map[string]any{"inboundDndSettings": inbound("permanent", "")}})
+	assert.Equal(t, 422, r.Status, "%s", r.Body)
+	assert.Equal(t, map[string]any{"all": map[string]any{"status": "inactive"}}, get(id)["inboundDndSettings"], "a refused update changes nothing")
+
+	up := contactOf(h.do(call{method: "POST", path: "/contacts/upsert", body: map[string]any{
+		"locationId": locationID, "email": "quiet.upsert@example.com", "inboundDndSettings": inbound("active", "")}}))
+	assert.Equal(t, map[string]any{"all": map[string]any{"status": "active"}}, get(up["id"].(string))["inboundDndSettings"])
+
+	assert.NotContains(t, get(ada), "inboundDndSettings", "a contact that never had it leaves it out")
+}
+
 func TestDeleteContact(t *testing.T) {
 	h := setup(t)
 	r := h.do(call{method: "DELETE", path: "/contacts/" + babbage})

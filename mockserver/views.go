@@ -68,6 +68,14 @@ func appendContactFields(o *obj, c *crm.Contact) {
 		}
 		o.close(d)
 	}
+	if in := c.InboundDNDSettings; in != nil {
+		d := o.open("inboundDndSettings")
+		x := d.open("all")
+		x.str("status", in.All.Status)
+		x.strOmit("message", in.All.Message)
+		d.close(x)
+		o.close(d)
+	}
 	o.strOmit("source", c.Source)
 	o.strOmit("assignedTo", c.AssignedTo)
 	o.strOmit("dateOfBirth", crm.DateOfBirthISO(c.DateOfBirth))

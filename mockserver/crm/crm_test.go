@@ -94,8 +94,11 @@ func TestContactCloneSharesNothing(t *testing.T) {
 		DNDSettings:  map[string]crm.DNDSetting{"SMS": {Status: "active"}},
 		Attribution:  &crm.Attribution{Medium: "manual"},
 		Workflows:    []crm.WorkflowEnrollment{{WorkflowID: "w"}},
+
+		InboundDNDSettings: &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "active"}},
 	}
 	d := c.Clone()
+	d.InboundDNDSettings.All.Status = "inactive"
 	d.Tags[0] = "b"
 	d.CustomFields[0].Value.([]string)[0] = "y"
 	d.DNDSettings["SMS"] = crm.DNDSetting{Status: "inactive"}
@@ -106,4 +109,5 @@ func TestContactCloneSharesNothing(t *testing.T) {
 	assert.Equal(t, "active", c.DNDSettings["SMS"].Status)
 	assert.Equal(t, "manual", c.Attribution.Medium)
 	assert.Equal(t, "w", c.Workflows[0].WorkflowID)
+	assert.Equal(t, "active", c.InboundDNDSettings.All.Status)
 }

@@ -104,8 +104,9 @@ type ContactInput struct {
 	DateOfBirth *string // any of GHL's accepted formats; the store normalizes to YYYY-MM-DD
 	BusinessID  *string
 
-	DND         *bool
-	DNDSettings map[string]DNDSetting // nil: not given; merged per channel
+	DND                *bool
+	DNDSettings        map[string]DNDSetting // nil: not given; merged per channel
+	InboundDNDSettings *InboundDNDSettings   // nil: not given; replaces the contact's
 
 	Tags             *[]string
 	CustomFields     []CustomFieldInput // nil: not given; merged by field

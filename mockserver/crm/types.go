@@ -28,8 +28,9 @@ type Contact struct {
 	DateOfBirth string `json:"dateOfBirth,omitempty"` // YYYY-MM-DD, or empty
 	BusinessID  string `json:"businessId,omitempty"`  // a 24-hex business id of the location, or empty
 
-	DND         bool                  `json:"dnd,omitempty"`
-	DNDSettings map[string]DNDSetting `json:"dndSettings,omitempty"` // by channel: Call, Email, SMS, WhatsApp, GMB, FB
+	DND                bool                  `json:"dnd,omitempty"`
+	DNDSettings        map[string]DNDSetting `json:"dndSettings,omitempty"`        // by channel: Call, Email, SMS, WhatsApp, GMB, FB
+	InboundDNDSettings *InboundDNDSettings   `json:"inboundDndSettings,omitempty"` // nil: never set
 
 	Tags             []string             `json:"tags,omitempty"` // lower case, no duplicates, in insertion order
 	CustomFields     []CustomFieldValue   `json:"customFields,omitempty"`
@@ -55,6 +56,12 @@ type DNDSetting struct {
 	Status  string `json:"status,omitempty"` // active, inactive or permanent
 	Message string `json:"message,omitempty"`
 	Code    string `json:"code,omitempty"`
+}
+
+// InboundDNDSettings is the do-not-disturb state for inbound messages: one
+// setting for all channels, whose status is active or inactive (no code).
+type InboundDNDSettings struct {
+	All DNDSetting `json:"all"`
 }
 
 // CustomFieldValue is a value of one of the location's custom fields. Value is
@@ -142,6 +149,10 @@ func (c Contact) Clone() Contact {
 			m[k] = v
 		}
 		c.DNDSettings = m
+	}
+	if c.InboundDNDSettings != nil {
+		d := *c.InboundDNDSettings
+		c.InboundDNDSettings = &d
 	}
 	if c.Attribution != nil {
 		a := *c.Attribution

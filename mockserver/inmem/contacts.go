@@ -364,6 +364,15 @@ func (s *Store) apply(info *crm.Location, c *crm.Contact, in *crm.ContactInput) 
 	if in.DNDSettings != nil {
 		msgs = append(msgs, mergeDND(c, in.DNDSettings)...)
 	}
+	if in.InboundDNDSettings != nil {
+		if slices.Contains(inboundDNDStatuses, in.InboundDNDSettings.All.Status) {
+			d := *in.InboundDNDSettings
+			d.All.Code = "" // inbound settings have no code
+			c.InboundDNDSettings = &d
+		} else {
+			msgs = append(msgs, msgInboundDND)
+		}
+	}
 	if in.Tags != nil {
 		c.Tags = crm.NormalizeTags(*in.Tags)
 	}
@@ -401,6 +410,11 @@ func trimAll(in []string, norm func(string) string) []string {
 }
 
 var dndStatuses = []string{"active", "inactive", "permanent"}
+
+// inboundDNDStatuses are those of inboundDndSettings.all: no "permanent".
+var inboundDNDStatuses = []string{"active", "inactive"}
+
+var msgInboundDND = "inboundDndSettings.all.status must be one of the following values: " + strings.Join(inboundDNDStatuses, ", ")
 
 // mergeDND merges per-channel settings into c's (a copy the caller owns).
 func mergeDND(c *crm.Contact, in map[string]crm.DNDSetting) []string {

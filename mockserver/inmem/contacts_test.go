@@ -93,6 +93,8 @@ func TestCreateContactRejectsInvalidInput(t *testing.T) {
 		{"object custom field value", crm.ContactInput{CustomFields: []crm.CustomFieldInput{{ID: cfColour, Value: map[string]any{"a": 1}}}},
 			[]string{"customFields.0.field_value must be a string, a number, a boolean or an array of strings"}},
 		{"unknown dnd channel", crm.ContactInput{DNDSettings: map[string]crm.DNDSetting{"Fax": {Status: "active"}}}, []string{"dndSettings.Fax should not exist"}},
+		{"permanent inbound dnd", crm.ContactInput{InboundDNDSettings: &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "permanent"}}},
+			[]string{"inboundDndSettings.all.status must be one of the following values: active, inactive"}},
 		{"bad dnd status", crm.ContactInput{DNDSettings: map[string]crm.DNDSetting{"SMS": {Status: "on"}}},
 			[]string{"dndSettings.SMS.status must be one of the following values: active, inactive, permanent"}},
 		{"every problem at once", crm.ContactInput{DateOfBirth: ptr("x"), AssignedTo: ptr("x")},
@@ -189,7 +191,9 @@ func TestUpdateContactAppliesOnlyGivenFields(t *testing.T) {
 	in.City = ptr("Dolomite")
 	in.CustomFields = []crm.CustomFieldInput{{ID: cfColour, Value: "red"}, {ID: cfScore, Value: 1.5}}
 	in.DNDSettings = map[string]crm.DNDSetting{"SMS": {Status: "active"}, "Email": {Status: "inactive"}}
+	in.InboundDNDSettings = &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "active", Message: "paused"}}
 	c := create(t, s, clk, locA, in)
+	assert.Equal(t, &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "active", Message: "paused"}}, c.InboundDNDSettings)
 
 	clk.Advance(time.Minute)
 	up, err := s.UpdateContact(ctx, locA, c.ID, crm.ContactInput{

@@ -52,6 +52,9 @@ func TestNewRejectsInconsistentDatasets(t *testing.T) {
 		}, "contact " + c1 + " also belongs to location"},
 		{"contact of another location", func(d *crm.Dataset) { d.Locations[0].Contacts[0].LocationID = locB }, "contact " + c1 + " has locationId " + locB},
 		{"unparseable birth date", func(d *crm.Dataset) { d.Locations[0].Contacts[0].DateOfBirth = "someday" }, "dateOfBirth must be a valid date"},
+		{"permanent inbound dnd", func(d *crm.Dataset) {
+			d.Locations[0].Contacts[0].InboundDNDSettings = &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "permanent"}}
+		}, "inboundDndSettings.all.status must be one of the following values: active, inactive"},
 		{"unknown custom field", func(d *crm.Dataset) {
 			d.Locations[0].Contacts[0].CustomFields = []crm.CustomFieldValue{{ID: "nope", Value: "x"}}
 		}, "customField nope does not exist"},
@@ -95,6 +98,7 @@ func TestNewCanonicalizesDatasetContacts(t *testing.T) {
 		Contacts: []crm.Contact{{
 			ID: "Contact1aaaaaaaaaaaa", Email: " a@x.com ", Phone: "(415) 555-0101", Tags: []string{"VIP", "vip"},
 			DateOfBirth: "09/25/1990", CustomFields: []crm.CustomFieldValue{{ID: "contact.score", Value: 3}},
+			InboundDNDSettings: &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "active", Code: "x"}},
 		}},
 		Tasks: []crm.Task{{ID: "Task1aaaaaaaaaaaaaaa", ContactID: "Contact1aaaaaaaaaaaa", Title: "t"}},
 	}}}
@@ -105,16 +109,19 @@ func TestNewCanonicalizesDatasetContacts(t *testing.T) {
 	assert.Equal(t, crm.Contact{
 		ID: "Contact1aaaaaaaaaaaa", LocationID: locA, Email: "a@x.com", Phone: "+14155550101", Type: "lead",
 		Tags: []string{"vip"}, DateOfBirth: "1990-09-25", CustomFields: []crm.CustomFieldValue{{ID: cfScore, Value: float64(3)}},
-		DateAdded: clk.Millis(), DateUpdated: clk.Millis(),
+		InboundDNDSettings: &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "active"}}, // no code inbound
+		DateAdded:          clk.Millis(), DateUpdated: clk.Millis(),
 	}, c)
 	task, err := s.Task(t.Context(), locA, c.ID, "Task1aaaaaaaaaaaaaaa")
 	require.NoError(t, err)
 	assert.Equal(t, locA, task.LocationID)
 
 	d.Locations[0].Contacts[0].Tags[0] = "scribbled"
+	d.Locations[0].Contacts[0].InboundDNDSettings.All.Status = "scribbled"
 	c, err = s.Contact(t.Context(), locA, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"vip"}, c.Tags, "the store keeps no part of the dataset it was given")
+	assert.Equal(t, "active", c.InboundDNDSettings.All.Status, "the store keeps no part of the dataset it was given")
 }
 
 // busyStore is a store with two generated locations after a round of API
@@ -153,6 +160,7 @@ func busyStore(t *testing.T) (*inmem.Store, *clock) {
 		case 7:
 			in := person("New", "Contact", "", fmt.Sprintf("+1415555%04d", i))
 			in.DNDSettings = map[string]crm.DNDSetting{"SMS": {Status: "active"}}
+			in.InboundDNDSettings = &crm.InboundDNDSettings{All: crm.DNDSetting{Status: "inactive", Message: "m"}}
 			in.Attribution = &crm.Attribution{Medium: "manual"}
 			in.CreatedBy = &crm.CreatedBy{Source: "INTEGRATION", Channel: "OAUTH"}
 			in.AdditionalEmails = &[]string{"other@x.com"}

@@ -67,6 +67,7 @@ type extra struct {
 	dnd         map[string]crm.DNDSetting
 	attribution *crm.Attribution
 	createdBy   *crm.CreatedBy
+	inboundDND  *crm.InboundDNDSettings
 }
 
 // task is a crm.Task without what its place in the store already says; its
@@ -164,6 +165,7 @@ func newRec(c *crm.Contact, b *strings.Builder) rec {
 		campaigns:   nilIfEmpty(c.Campaigns),
 		attribution: c.Attribution,
 		createdBy:   c.CreatedBy,
+		inboundDND:  c.InboundDNDSettings,
 	}
 	if len(c.Workflows) > 0 {
 		x.workflows = c.Workflows
@@ -172,7 +174,7 @@ func newRec(c *crm.Contact, b *strings.Builder) rec {
 		x.dnd = c.DNDSettings
 	}
 	if x.addEmails != nil || x.addPhones != nil || x.followers != nil || x.campaigns != nil ||
-		x.workflows != nil || x.dnd != nil || x.attribution != nil || x.createdBy != nil {
+		x.workflows != nil || x.dnd != nil || x.attribution != nil || x.createdBy != nil || x.inboundDND != nil {
 		r.more = &x
 	}
 	return r
@@ -256,6 +258,7 @@ func (r *rec) view(loc string) crm.Contact {
 		c.AdditionalEmails, c.AdditionalPhones = x.addEmails, x.addPhones
 		c.Followers, c.Campaigns, c.Workflows = x.followers, x.campaigns, x.workflows
 		c.DNDSettings, c.Attribution, c.CreatedBy = x.dnd, x.attribution, x.createdBy
+		c.InboundDNDSettings = x.inboundDND
 	}
 	return c
 }
