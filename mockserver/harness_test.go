@@ -94,7 +94,7 @@ func setup(t *testing.T, mutate ...func(*mockserver.Config)) *harness {
 	return h
 }
 
-func tokenWith(t *testing.T, loc fixture.Location, write bool) string {
+func tokenWith(t testing.TB, loc fixture.Location, write bool) string {
 	t.Helper()
 	for _, tok := range loc.Tokens {
 		hasWrite := false
