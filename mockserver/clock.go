@@ -9,8 +9,9 @@ import (
 // the admin API can move forward, so a test of "wait for the rate window" or
 // "let the token expire" takes no time.
 type Clock struct {
-	base   func() time.Time
-	offset atomic.Int64 // nanoseconds
+	base    func() time.Time
+	offset  atomic.Int64 // nanoseconds
+	restart func()       // non-nil for an epoch clock: back to its epoch
 }
 
 // NewClock returns a clock reading base (time.Now when nil).
@@ -32,5 +33,22 @@ func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 // Offset is how far the clock has been moved.
 func (c *Clock) Offset() time.Duration { return time.Duration(c.offset.Load()) }
 
-// Reset drops any offset.
-func (c *Clock) Reset() { c.offset.Store(0) }
+// Reset drops any offset; an epoch clock also starts again at its epoch.
+func (c *Clock) Reset() {
+	c.offset.Store(0)
+	if c.restart != nil {
+		c.restart()
+	}
+}
+
+// newEpochClock returns a clock that reads epoch now and runs at real speed
+// from there; Reset starts it at epoch again.
+func newEpochClock(epoch time.Time) *Clock {
+	var start atomic.Pointer[time.Time]
+	restart := func() {
+		t := time.Now()
+		start.Store(&t)
+	}
+	restart()
+	return &Clock{base: func() time.Time { return epoch.Add(time.Since(*start.Load())) }, restart: restart}
+}

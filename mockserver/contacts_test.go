@@ -1,16 +1,19 @@
 package mockserver_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
 func TestGetNamedContact(t *testing.T) {
@@ -435,4 +438,44 @@ func TestSameSeedSameData(t *testing.T) {
 	assert.Equal(t, strip(ra), strip(rb))
 	assert.NotEqual(t, strip(ra), strip(rc), "another seed gives other data")
 	assert.Equal(t, export(t, a), export(t, b))
+}
+
+// TestEpochMakesDatesRepeatable: with Config.Epoch, the clock starts at the
+// epoch and runs on, the seeded data is the same in every server built with
+// it, dates included, and a reset brings the clock and the data back to it
+// even after the clock was moved.
+func TestEpochMakesDatesRepeatable(t *testing.T) {
+	epoch := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	build := func(e time.Time) *mockserver.Server {
+		srv, err := mockserver.New(mockserver.Config{Epoch: e, ContactsPerLocation: 5})
+		require.NoError(t, err)
+		return srv
+	}
+	exp := func(srv *mockserver.Server) string {
+		ds, err := srv.Store().Export(t.Context())
+		require.NoError(t, err)
+		b, err := json.Marshal(ds)
+		require.NoError(t, err)
+		return string(b)
+	}
+	a := build(epoch)
+	now := a.Clock().Now()
+	assert.False(t, now.Before(epoch), "the clock starts at the epoch")
+	assert.Less(t, now.Sub(epoch), time.Minute, "and runs at real speed from there")
+	seeded := exp(a)
+	assert.Contains(t, seeded, "2026-", "seeded dates are near the epoch")
+
+	b := build(epoch)
+	assert.Equal(t, seeded, exp(b), "the same epoch gives the same data, dates included")
+	assert.NotEqual(t, seeded, exp(build(epoch.Add(24*time.Hour))), "another epoch moves the dates")
+
+	a.Clock().Advance(48 * time.Hour)
+	_, err := a.Store().CreateContact(t.Context(), locationID, crm.ContactInput{FirstName: str("Later")})
+	require.NoError(t, err)
+	require.NoError(t, a.Reset())
+	assert.Less(t, a.Clock().Now().Sub(epoch), time.Minute, "a reset starts the clock at the epoch again")
+	assert.Equal(t, seeded, exp(a), "and gives the seeded data back, dates included")
+
+	_, err = mockserver.New(mockserver.Config{Epoch: epoch, Now: time.Now})
+	assert.ErrorContains(t, err, "not both")
 }

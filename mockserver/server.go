@@ -13,6 +13,7 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -47,8 +48,13 @@ type Config struct {
 	// ContactsPerLocation overrides how many contacts each location gets
 	// generated; 0 keeps what the fixtures say.
 	ContactsPerLocation int
-	// Now is the clock; nil means time.Now. Tests inject a fake one.
+	// Now is the clock; nil means time.Now (or Epoch). Tests inject a fake one.
 	Now func() time.Time
+	// Epoch, when set (and Now is not), is the instant the mock's clock
+	// starts at; it then runs at real speed. The seeded data, whose dates are
+	// relative to the clock, are then the same in every run, dates included,
+	// and a Reset starts the clock at Epoch again with the same data.
+	Epoch time.Time
 	// Logger receives one line per request and internal errors; nil discards.
 	Logger *slog.Logger
 	// Spec is the OpenAPI document; nil means the embedded one.
@@ -134,8 +140,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	var clock *Clock
+	switch {
+	case cfg.Now != nil && !cfg.Epoch.IsZero():
+		return nil, errors.New("mockserver: set Config.Now or Config.Epoch, not both")
+	case !cfg.Epoch.IsZero():
+		clock = newEpochClock(cfg.Epoch)
+	default:
+		clock = NewClock(cfg.Now) // time.Now when nil
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -166,7 +178,7 @@ func New(cfg Config) (*Server, error) {
 		fx:       cfg.Fixtures,
 		settings: cfg.Fixtures.Settings,
 		log:      cfg.Logger,
-		clock:    NewClock(cfg.Now),
+		clock:    clock,
 		ids:      crm.NewIDGen(uint64(cfg.Seed) ^ 0x6768_6c6d_6f63_6b21), // "ghlmock!"
 	}
 	if cfg.RetryAfter != nil {
@@ -196,9 +208,13 @@ func New(cfg Config) (*Server, error) {
 
 // reseed replaces the whole state with freshly generated seeded data.
 func (s *Server) reseed() error {
+	now := s.clock.Now()
+	if !s.cfg.Epoch.IsZero() {
+		now = s.cfg.Epoch.UTC() // exactly, not the microseconds the clock has run since
+	}
 	ds, err := seed.Generate(s.fx, seed.Options{
 		Seed:                s.cfg.Seed,
-		Now:                 s.clock.Now(),
+		Now:                 now,
 		ContactsPerLocation: s.cfg.ContactsPerLocation,
 	})
 	if err != nil {

@@ -47,6 +47,7 @@ type serveFlags struct {
 	journalSize int
 	state       string
 	pprof       bool
+	now         string
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -86,6 +87,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
 	fs.StringVar(&f.state, "state", "", "file the state is loaded from at start (if it exists) and saved to at shutdown")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
+	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
 // isLoopback reports whether addr only listens on a loopback interface.
@@ -160,6 +162,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
+	}
+	if f.now != "" {
+		if cfg.Epoch, err = time.Parse(time.RFC3339Nano, f.now); err != nil {
+			return fmt.Errorf("--now must be an RFC 3339 instant such as 2026-11-22T09:00:00Z, not %q", f.now)
+		}
 	}
 	if f.faults != "" {
 		if cfg.Faults, err = faults.ParseFile(f.faults); err != nil {

@@ -125,6 +125,34 @@ func TestServeReadsFlagsFromTheEnvironment(t *testing.T) {
 	assert.Equal(t, 429, status, "GHLMOCK_BURST_LIMIT=2 applied")
 }
 
+// TestServeNowMakesAnswersRepeatable: two runs started with the same --now
+// (one by flag, one by GHLMOCK_NOW) answer the same contact byte for byte
+// but for the traceId, and their clocks start at that instant.
+func TestServeNowMakesAnswersRepeatable(t *testing.T) {
+	const now = "2026-11-22T09:00:00Z"
+	traceID := regexp.MustCompile(`"traceId":"[^"]+"`)
+	ada := func(base string) string {
+		status, body := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+		require.Equal(t, 200, status, body)
+		return traceID.ReplaceAllString(body, "")
+	}
+	a, stopA := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--now", now)
+	time.Sleep(20 * time.Millisecond) // the second run starts at another real time
+	b, stopB := startServe(t, map[string]string{"GHLMOCK_NOW": now}, "--addr", "127.0.0.1:0", "--contacts", "5")
+	assert.Equal(t, ada(a), ada(b))
+	assert.Contains(t, ada(a), `"dateAdded":"2025-`, "seeded dates are relative to --now")
+
+	status, body := get(t, a+"/_mock/clock")
+	require.Equal(t, 200, status)
+	var clock struct{ Now string }
+	require.NoError(t, json.Unmarshal([]byte(body), &clock))
+	started, err := time.Parse(time.RFC3339Nano, clock.Now)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), started, time.Minute)
+	require.NoError(t, stopA())
+	require.NoError(t, stopB())
+}
+
 func TestServeRefusesBadSettings(t *testing.T) {
 	cases := []struct {
 		name string
@@ -136,6 +164,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"missing fixtures", []string{"--fixtures", "/nonexistent.yaml"}, "nonexistent.yaml"},
 		{"bad log level", []string{"--log-level", "loud"}, "--log-level"},
 		{"stray argument", []string{"extra"}, "unexpected argument"},
+		{"bad --now", []string{"--now", "yesterday"}, "--now must be an RFC 3339 instant"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
