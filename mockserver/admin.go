@@ -185,6 +185,11 @@ func (s *Server) clockView() map[string]any {
 	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String()}
 }
 
+// maxClockOffset bounds how far the admin API moves the clock in all: a
+// century covers any token expiry or quota window, and the offset, in
+// nanoseconds, cannot overflow.
+const maxClockOffset = 100 * 365 * 24 * time.Hour
+
 func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 	raw, ok := readAdminBody(w, r, maxAdminBody)
 	if !ok {
@@ -202,7 +207,10 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, `advance must be a non-negative duration such as "10s" or "25h"`)
 		return
 	}
-	s.clock.Advance(d)
+	if !s.clock.AdvanceWithin(d, maxClockOffset) {
+		adminError(w, http.StatusBadRequest, fmt.Sprintf("advance would move the clock more than %s ahead in all (it is %s ahead now): reset to start over", maxClockOffset, s.clock.Offset()))
+		return
+	}
 	writeAdminJSON(w, http.StatusOK, s.clockView())
 }
 

@@ -262,6 +262,16 @@ func TestClockMovesRateWindows(t *testing.T) {
 
 	assert.Equal(t, 400, h.admin("POST", "/_mock/clock", map[string]any{"advance": "-5s"}).Status)
 	assert.Equal(t, 400, h.admin("POST", "/_mock/clock", map[string]any{"advance": "soon"}).Status)
+	// The offset is bounded (a century) rather than left to overflow into the
+	// past: the largest duration Go parses, twice, would wrap around.
+	assert.Equal(t, 400, h.admin("POST", "/_mock/clock", map[string]any{"advance": "2562047h"}).Status)
+	require.Equal(t, 200, h.admin("POST", "/_mock/clock", map[string]any{"advance": "875999h59m"}).Status) // to 50 s short of 100 years
+	r = h.admin("POST", "/_mock/clock", map[string]any{"advance": "1m"})
+	assert.Equal(t, 400, r.Status, "%s", r.Body)
+	assert.Contains(t, string(r.Body), "reset to start over")
+	assert.Equal(t, "875999h59m10s", h.admin("GET", "/_mock/clock", nil).JSON(t)["offset"], "a refused advance moves nothing")
+	h.srv.Clock().Reset() // back to where the test was: 10 s ahead
+	h.srv.Clock().Advance(10 * time.Second)
 
 	h.do(call{path: "/contacts/" + ada})
 	require.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status)

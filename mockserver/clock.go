@@ -30,6 +30,20 @@ func (c *Clock) Now() time.Time {
 // Advance moves the clock forward by d (negative d is refused by the admin API).
 func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
+// AdvanceWithin moves the clock forward by d unless that would take its
+// offset beyond limit; it reports whether it moved.
+func (c *Clock) AdvanceWithin(d, limit time.Duration) bool {
+	for {
+		cur := c.offset.Load()
+		if d > limit || time.Duration(cur) > limit-d {
+			return false
+		}
+		if c.offset.CompareAndSwap(cur, cur+int64(d)) {
+			return true
+		}
+	}
+}
+
 // Offset is how far the clock has been moved.
 func (c *Clock) Offset() time.Duration { return time.Duration(c.offset.Load()) }
 
