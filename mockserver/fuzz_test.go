@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +104,91 @@ func exportOf(t *testing.T, srv *mockserver.Server) string {
 	b, err := json.Marshal(ds)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// adminCalls are the admin endpoints that read a body or a query, with a
+// well-formed request for each (the fuzzer's starting points).
+var adminCalls = []struct{ method, path, body string }{
+	{"POST", "/_mock/faults", `{"operationId":"get-contact","status":503,"times":1}`},
+	{"POST", "/_mock/faults", `{"path":"/contacts/*","action":"timeout","latency":{"fixed":"10ms"},"probability":0.5}`},
+	{"POST", "/_mock/clock", `{"advance":"10s"}`},
+	{"POST", "/_mock/tokens", `{"locationId":"O9hFAiOh29oB93c0F6UJ","scopes":["contacts.readonly"],"expiresIn":"1h"}`},
+	{"PUT", "/_mock/state", `{"locations":[{"location":{"id":"O9hFAiOh29oB93c0F6UJ"},"contacts":[{"id":"Contact1aaaaaaaaaaaa","firstName":"A"}]}]}`},
+	{"GET", "/_mock/requests", ""},
+	{"GET", "/_mock/state", ""},
+	{"DELETE", "/_mock/faults/", ""},
+	{"DELETE", "/_mock/tokens/", ""},
+}
+
+// FuzzAdmin sends the admin endpoints fuzzed bodies, queries and path
+// tails: never a 5xx, always JSON with statusCode and message when refused,
+// and a refused state import or fault rule leaves the state and the rules as
+// they were.
+func FuzzAdmin(f *testing.F) {
+	for i, c := range adminCalls {
+		f.Add(uint8(i), "", "", []byte(c.body))
+		f.Add(uint8(i), "x", "limit=-1&status=abc&since=yesterday", []byte(`{"locations":[{"contacts":[{"id":5}]}],"advance":-1}`))
+	}
+	srv, err := mockserver.New(mockserver.Config{ContactsPerLocation: 2, Epoch: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)})
+	require.NoError(f, err)
+	runs := 0
+
+	f.Fuzz(func(t *testing.T, call uint8, tail, query string, body []byte) {
+		if runs++; runs%200 == 0 {
+			require.NoError(t, srv.Reset())
+		}
+		c := adminCalls[int(call)%len(adminCalls)]
+		target := "http://mock.test" + c.path + url.PathEscape(tail)
+		if query != "" {
+			target += "?" + query
+		}
+		req, err := http.NewRequestWithContext(t.Context(), c.method, target, strings.NewReader(string(body)))
+		if err != nil {
+			return // no client could send this request: nothing to check
+		}
+		req.Header.Set("Content-Type", "application/json")
+		beforeState, beforeFaults := exportOf(t, srv), adminGet(t, srv, "/_mock/faults")
+
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		require.Less(t, rec.Code, 500, "%s %s with %q → %d %s", c.method, target, body, rec.Code, rec.Body)
+		if rec.Code >= 400 {
+			var e struct {
+				StatusCode int    `json:"statusCode"`
+				Message    string `json:"message"`
+			}
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &e), "refusal is not JSON: %s", rec.Body)
+			require.Equal(t, rec.Code, e.StatusCode, "%s", rec.Body)
+			require.NotEmpty(t, e.Message, "%s", rec.Body)
+			if after := exportOf(t, srv); after != beforeState {
+				assertUnchanged(t, beforeState, after, "a refused "+c.method+" "+c.path)
+			}
+			require.Equal(t, beforeFaults, adminGet(t, srv, "/_mock/faults"), "a refused call changes no fault rule")
+		}
+		// Whatever the admin API was told, the API itself still answers
+		// without an internal error once the fault rules (which may answer
+		// 5xx, hold or drop on purpose) and the clock's offset are cleared.
+		adminDo(t, srv, "DELETE", "/_mock/faults")
+		srv.Clock().Reset()
+		api := httptest.NewRequestWithContext(t.Context(), "GET", "/contacts/"+ada, nil)
+		api.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
+		api.Header.Set("Version", "2021-07-28")
+		got := httptest.NewRecorder()
+		srv.ServeHTTP(got, api)
+		require.Less(t, got.Code, 500, "GET contact after %s %s: %s", c.method, target, got.Body)
+	})
+}
+
+// adminGet returns the body of an admin GET, answered 200.
+func adminGet(t *testing.T, srv *mockserver.Server, path string) string {
+	t.Helper()
+	return adminDo(t, srv, "GET", path)
+}
+
+func adminDo(t *testing.T, srv *mockserver.Server, method, path string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), method, path, nil))
+	require.Equal(t, 200, rec.Code, "%s %s: %s", method, path, rec.Body)
+	return rec.Body.String()
 }
