@@ -110,8 +110,9 @@ func (s *Store) update(l *location, i int32, now crm.Millis, in *crm.ContactInpu
 // DeleteContact soft-deletes a contact (see the package doc); deleting it
 // again is ENOTFOUND.
 func (s *Store) DeleteContact(ctx context.Context, loc, id string) error {
+	now := s.now()
 	return s.write(ctx, loc, id, func(l *location, i int32) error {
-		l.kill(i)
+		l.kill(i, now)
 		return nil
 	})
 }

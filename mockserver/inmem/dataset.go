@@ -192,6 +192,7 @@ func (s *Store) buildLocation(ld *crm.LocationData) (*location, error) {
 	})
 
 	l := newLocation(cloneLocation(&ld.Location), len(cs)+len(ld.Deleted))
+	l.lag = crm.Millis(s.opts.SearchLag.Milliseconds())
 	total := 0
 	for k := range cs {
 		total += packedLen(&cs[k])

@@ -28,6 +28,12 @@ type location struct {
 	// appts are the appointments by contact id, each sorted by start time.
 	appts map[string][]crm.Appointment
 	live  int
+
+	// lag is Options.SearchLag; past holds the versions search still sees
+	// (see lag.go), and sweepAt is the size of past that triggers a sweep.
+	lag     crm.Millis
+	past    map[int32][]version
+	sweepAt int
 }
 
 func newLocation(info crm.Location, n int) *location {
@@ -70,6 +76,7 @@ func (l *location) add(r rec) int32 {
 // replace swaps the contact at i for r (same id, same DateAdded), keeping its
 // tasks and notes.
 func (l *location) replace(i int32, r rec) {
+	l.changing(i, r.updated)
 	l.unindex(i)
 	old := &l.recs[i]
 	r.tasks, r.notes = old.tasks, old.notes
@@ -77,8 +84,9 @@ func (l *location) replace(i int32, r rec) {
 	l.index(i)
 }
 
-// kill turns the live contact at i into a tombstone.
-func (l *location) kill(i int32) {
+// kill turns the live contact at i into a tombstone, at time now.
+func (l *location) kill(i int32, now crm.Millis) {
+	l.changing(i, now)
 	l.orderRemove(i)
 	l.unindex(i)
 	old := &l.recs[i]

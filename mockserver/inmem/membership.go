@@ -27,9 +27,8 @@ func (s *Store) AddTags(ctx context.Context, loc, id string, tags []string) (crm
 	var c crm.Contact
 	added := []string{}
 	err := s.write(ctx, loc, id, func(l *location, i int32) error {
-		r := &l.recs[i]
-		added = addTags(r, crm.NormalizeTags(tags), now)
-		c = r.contact(loc)
+		added = addTags(l, i, crm.NormalizeTags(tags), now)
+		c = l.recs[i].contact(loc)
 		return nil
 	})
 	return c, added, err
@@ -42,16 +41,17 @@ func (s *Store) RemoveTags(ctx context.Context, loc, id string, tags []string) (
 	var c crm.Contact
 	removed := []string{}
 	err := s.write(ctx, loc, id, func(l *location, i int32) error {
-		r := &l.recs[i]
-		removed = removeTags(r, crm.NormalizeTags(tags), now)
-		c = r.contact(loc)
+		removed = removeTags(l, i, crm.NormalizeTags(tags), now)
+		c = l.recs[i].contact(loc)
 		return nil
 	})
 	return c, removed, err
 }
 
-// addTags adds normalized tags to r and returns those that are new.
-func addTags(r *rec, tags []string, now crm.Millis) []string {
+// addTags adds normalized tags to the contact at i and returns those that
+// are new.
+func addTags(l *location, i int32, tags []string, now crm.Millis) []string {
+	r := &l.recs[i]
 	added := []string{}
 	for _, t := range tags {
 		if !slices.Contains(r.tags, t) {
@@ -59,6 +59,7 @@ func addTags(r *rec, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(added) > 0 {
+		l.changing(i, now)
 		// A new slice: the old one may still be read as a result (OldTags).
 		r.tags = append(slices.Clip(r.tags), added...)
 		r.updated = now
@@ -66,8 +67,10 @@ func addTags(r *rec, tags []string, now crm.Millis) []string {
 	return added
 }
 
-// removeTags removes normalized tags from r and returns those it had.
-func removeTags(r *rec, tags []string, now crm.Millis) []string {
+// removeTags removes normalized tags from the contact at i and returns
+// those it had.
+func removeTags(l *location, i int32, tags []string, now crm.Millis) []string {
+	r := &l.recs[i]
 	removed := []string{}
 	var kept []string
 	for _, t := range r.tags {
@@ -78,6 +81,7 @@ func removeTags(r *rec, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(removed) > 0 {
+		l.changing(i, now)
 		r.tags = kept
 		r.updated = now
 	}
@@ -119,11 +123,11 @@ func (s *Store) BulkTags(ctx context.Context, loc string, op crm.BulkTagOp) ([]c
 			res.TagsAdded, res.TagsRemoved = []string{}, []string{}
 			switch {
 			case !op.Remove:
-				res.TagsAdded = addTags(r, tags, now)
+				res.TagsAdded = addTags(l, i, tags, now)
 			case op.RemoveAll:
-				res.TagsRemoved = removeTags(r, slices.Clone(r.tags), now)
+				res.TagsRemoved = removeTags(l, i, slices.Clone(r.tags), now)
 			default:
-				res.TagsRemoved = removeTags(r, tags, now)
+				res.TagsRemoved = removeTags(l, i, tags, now)
 			}
 		}
 		out[n] = res
@@ -195,6 +199,7 @@ func (s *Store) AddFollowers(ctx context.Context, loc, id string, users []string
 			}
 		}
 		if len(added) > 0 {
+			l.changing(i, now)
 			r.extra().followers = append(slices.Clip(cur), added...)
 			r.updated = now
 		}
@@ -222,6 +227,7 @@ func (s *Store) RemoveFollowers(ctx context.Context, loc, id string, users []str
 			}
 		}
 		if len(removed) > 0 {
+			l.changing(i, now)
 			r.extra().followers = kept
 			r.updated = now
 		}

@@ -176,8 +176,7 @@ type searchCursor struct {
 }
 
 // cmp orders contacts as the search returns them.
-func (p *searchPlan) cmp(l *location, a, b int32) int {
-	ra, rb := &l.recs[a], &l.recs[b]
+func (p *searchPlan) cmp(ra, rb *rec) int {
 	for i := range p.keys {
 		k := &p.keys[i]
 		if c := k.compare(k.value(ra), k.value(rb)); c != 0 {
@@ -230,9 +229,10 @@ func (p *searchPlan) cursorOf(r *rec) []any {
 // 10,000) or by SearchAfter, the cursor each hit carries: its sort values
 // (ms as int64, lower-case strings, bools) followed by its id.
 //
-// With Options.SearchLag, contacts created or updated within the lag are
-// left out, as GHL's search index lags writes. Every problem of the query is
-// reported at once as EINVALID.
+// With Options.SearchLag, search sees every contact as it was the lag ago,
+// as GHL's index lags writes (see lag.go): one created within the lag is
+// not there, one changed or deleted within it is there as it was. Every
+// problem of the query is reported at once as EINVALID.
 func (s *Store) SearchContacts(ctx context.Context, loc string, q crm.SearchQuery) (crm.SearchPage, error) {
 	l, err := s.location(ctx, loc)
 	if err != nil {
@@ -251,13 +251,22 @@ func (s *Store) SearchContacts(ctx context.Context, loc string, q crm.SearchQuer
 	if p.after != nil {
 		k = p.limit
 	}
-	top := topK{k: k, tie: func(a, b int32) int { return p.cmp(l, a, b) }}
+	// Contacts are addressed by their index in l.recs; a superseded version
+	// that the lagging index still holds, by -1 - its index in stale.
+	var stale []*rec
+	at := func(i int32) *rec {
+		if i < 0 {
+			return stale[-1-i]
+		}
+		return &l.recs[i]
+	}
+	top := topK{k: k, tie: func(a, b int32) int { return p.cmp(at(a), at(b)) }}
 	first := &p.keys[0]
 	total := 0
 	consider := func(i int32) {
-		r := &l.recs[i]
-		if lag > 0 && int64(now-r.updated) < lag {
-			return
+		r := at(i)
+		if i >= 0 && lag > 0 && int64(now-r.updated) < lag {
+			return // changed within the lag: the index has an older version, or none
 		}
 		if !p.filter(r) {
 			return
@@ -286,13 +295,24 @@ func (s *Store) SearchContacts(ctx context.Context, loc string, q crm.SearchQuer
 			consider(i)
 		}
 	}
+	if lag > 0 {
+		seen := now - crm.Millis(lag) // what the index holds is as of then
+		for _, vs := range l.past {
+			v := l.seenAt(vs, seen)
+			if v == nil || (len(p.query) > 0 && !v.hayMatches(p.query)) {
+				continue
+			}
+			stale = append(stale, &v.r)
+			consider(int32(-len(stale)))
+		}
+	}
 	idx := top.sorted()
 	if p.after == nil {
 		idx = idx[min((p.page-1)*p.limit, len(idx)):]
 	}
 	out := crm.SearchPage{Contacts: make([]crm.SearchHit, len(idx)), Total: total}
 	for n, i := range idx {
-		r := &l.recs[i]
+		r := at(i)
 		out.Contacts[n] = crm.SearchHit{Contact: r.contact(loc), SearchAfter: p.cursorOf(r)}
 	}
 	return out, nil

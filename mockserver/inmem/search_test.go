@@ -1,6 +1,9 @@
 package inmem_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,14 +202,22 @@ func TestSearchContactsSemantics(t *testing.T) {
 func TestSearchContactsLag(t *testing.T) {
 	s, clk := newStore(t, withOptions(func(o *inmem.Options) { o.SearchLag = 5 * time.Second }))
 	ctx := t.Context()
-	search := func() []string {
+	search := func(q crm.SearchQuery) crm.SearchPage {
 		t.Helper()
-		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10})
+		q.PageLimit = 10
+		res, err := s.SearchContacts(ctx, locA, q)
 		require.NoError(t, err)
-		return hitIDs(res.Contacts)
+		return res
 	}
-	a := create(t, s, clk, locA, person("A", "A", "", ""))
-	assert.Empty(t, search(), "just created: not indexed yet")
+	all := func() []string { return hitIDs(search(crm.SearchQuery{}).Contacts) }
+	inCity := func(city string) []string {
+		return hitIDs(search(crm.SearchQuery{Filters: []crm.Filter{{Field: "city", Operator: "eq", Value: city}}}).Contacts)
+	}
+
+	in := person("Zed", "Old", "", "")
+	in.City = ptr("Lisbon")
+	a := create(t, s, clk, locA, in)
+	assert.Empty(t, all(), "just created: not indexed yet")
 	_, err := s.Contact(ctx, locA, a.ID)
 	require.NoError(t, err, "every other read sees it at once")
 	page, err := s.ListContacts(ctx, locA, crm.ListQuery{})
@@ -214,13 +225,130 @@ func TestSearchContactsLag(t *testing.T) {
 	assert.Equal(t, 1, page.Total)
 
 	clk.Advance(4999 * time.Millisecond)
-	assert.Empty(t, search())
+	assert.Empty(t, all())
 	clk.Advance(time.Millisecond)
-	assert.Equal(t, []string{a.ID}, search())
+	assert.Equal(t, []string{a.ID}, all())
 
-	_, err = s.UpdateContact(ctx, locA, a.ID, crm.ContactInput{City: ptr("Paris")})
+	// Changed within the lag: search sees the previous version, and matches
+	// on it, until the lag has passed.
+	_, err = s.UpdateContact(ctx, locA, a.ID, crm.ContactInput{City: ptr("Paris"), FirstName: ptr("Quinn")})
 	require.NoError(t, err)
-	assert.Empty(t, search(), "just updated: out of the index again")
+	res := search(crm.SearchQuery{})
+	require.Equal(t, []string{a.ID}, hitIDs(res.Contacts), "just updated: the index has the old version")
+	assert.Equal(t, 1, res.Total)
+	assert.Equal(t, "Lisbon", res.Contacts[0].Contact.City)
+	assert.Equal(t, []string{a.ID}, inCity("Lisbon"))
+	assert.Empty(t, inCity("Paris"))
+	assert.Equal(t, []string{a.ID}, hitIDs(search(crm.SearchQuery{Query: "zed"}).Contacts), "the query reads the old text")
+	assert.Empty(t, hitIDs(search(crm.SearchQuery{Query: "quinn"}).Contacts))
+	got, err := s.Contact(ctx, locA, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Paris", got.City, "a read by id sees the write at once")
+
+	// Two more writes within the lag: each is seen the lag after it was made.
+	clk.Advance(2 * time.Second)
+	_, _, err = s.AddTags(ctx, locA, a.ID, []string{"vip"})
+	require.NoError(t, err)
+	clk.Advance(2 * time.Second)
+	_, err = s.UpdateContact(ctx, locA, a.ID, crm.ContactInput{City: ptr("Rome")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{a.ID}, inCity("Lisbon"), "4 s after the first update: still the original")
+	clk.Advance(time.Second)
+	assert.Equal(t, []string{a.ID}, inCity("Paris"), "the first update is indexed, not yet the tags")
+	assert.Empty(t, search(crm.SearchQuery{Filters: []crm.Filter{{Field: "tags", Operator: "eq", Value: "vip"}}}).Contacts)
+	clk.Advance(2 * time.Second)
+	hit := search(crm.SearchQuery{Filters: []crm.Filter{{Field: "tags", Operator: "eq", Value: "vip"}}}).Contacts
+	require.Len(t, hit, 1, "the tags are indexed")
+	assert.Equal(t, "Paris", hit[0].Contact.City, "but not yet the last update")
+	clk.Advance(2 * time.Second)
+	assert.Equal(t, []string{a.ID}, inCity("Rome"))
+	assert.Empty(t, inCity("Paris"))
+
+	// Deleted within the lag: still found, as it was, until the lag passes.
+	b := create(t, s, clk, locA, person("Bea", "Gone", "", ""))
 	clk.Advance(5 * time.Second)
-	assert.Equal(t, []string{a.ID}, search())
+	require.NoError(t, s.DeleteContact(ctx, locA, b.ID))
+	assert.ElementsMatch(t, []string{a.ID, b.ID}, all(), "just deleted: still in the index")
+	_, err = s.Contact(ctx, locA, b.ID)
+	requireNotFound(t, err, crm.ResourceContact, b.ID)
+	clk.Advance(5 * time.Second)
+	assert.Equal(t, []string{a.ID}, all())
+}
+
+// TestSearchLagAgreesWithAnIndexAsOfTheLagAgo: after random writes at random
+// times, a search with the lag returns exactly what a search without one
+// returned, at the time the lag ago, over the same contacts (a store with
+// no lag replaying the same writes, queried at each past instant).
+func TestSearchLagAgreesWithAnIndexAsOfTheLagAgo(t *testing.T) {
+	const lag = 3 * time.Second
+	lagged, clk := newStore(t, withOptions(func(o *inmem.Options) { o.SearchLag = lag }))
+	plain, plainClk := newStore(t)
+	ctx := t.Context()
+	rnd := rand.New(rand.NewPCG(7, 7))
+	queries := []crm.SearchQuery{
+		{PageLimit: 100},
+		{PageLimit: 100, Query: "a"},
+		{PageLimit: 100, Filters: []crm.Filter{{Field: "city", Operator: "eq", Value: "paris"}}},
+		{PageLimit: 100, Filters: []crm.Filter{{Field: "tags", Operator: "contains", Value: "t"}}},
+		{PageLimit: 5, Page: 2, Sort: []crm.Sort{{Field: "firstNameLowerCase", Direction: "asc"}}},
+	}
+	// snapshots[k] is what plain answered to each query at instant k (one
+	// instant a write, a second apart).
+	var snapshots [][]string
+	answer := func(s *inmem.Store) []string {
+		var out []string
+		for _, q := range queries {
+			res, err := s.SearchContacts(ctx, locA, q)
+			require.NoError(t, err)
+			out = append(out, fmt.Sprint(res.Total, hitIDs(res.Contacts)))
+		}
+		return out
+	}
+	var live []string
+	cities := []string{"Paris", "Lisbon", "Rome"}
+	names := []string{"Ana", "Bo", "Cy", "Dee", "Eli"}
+	for step := range 120 {
+		for _, c := range []*clock{clk, plainClk} {
+			c.Advance(time.Second)
+		}
+		// The same write to both stores: chosen once, then done to each.
+		op, id := rnd.IntN(10), ""
+		if len(live) == 0 {
+			op = 0
+		} else {
+			id = live[step%len(live)]
+		}
+		var created []string
+		do := func(s *inmem.Store) {
+			var err error
+			switch {
+			case op < 3:
+				in := person(names[step%len(names)], "X", "", "")
+				in.City = ptr(cities[step%len(cities)])
+				var c crm.Contact
+				c, err = s.CreateContact(ctx, locA, in)
+				created = append(created, c.ID)
+			case op < 6:
+				_, err = s.UpdateContact(ctx, locA, id, crm.ContactInput{City: ptr(cities[(step+1)%len(cities)]), FirstName: ptr(names[(step+2)%len(names)])})
+			case op < 8:
+				_, _, err = s.AddTags(ctx, locA, id, []string{fmt.Sprintf("t%d", step%4)})
+			default:
+				err = s.DeleteContact(ctx, locA, id)
+			}
+			require.NoError(t, err)
+		}
+		do(plain)
+		do(lagged)
+		switch {
+		case op < 3:
+			require.Equal(t, created[0], created[1], "both stores make the same ids")
+			live = append(live, created[0])
+		case op >= 8:
+			live = slices.DeleteFunc(live, func(x string) bool { return x == id })
+		}
+		snapshots = append(snapshots, answer(plain))
+		if back := int(lag / time.Second); step >= back {
+			require.Equal(t, snapshots[step-back], answer(lagged), "step %d: the lagged search sees step %d", step, step-back)
+		}
+	}
 }

@@ -44,9 +44,10 @@ type Options struct {
 	// already taken is skipped, so a generator seeded like the one that made
 	// the dataset is safe, if wasteful.
 	IDs *crm.IDGen
-	// SearchLag models GHL's eventually consistent search index: when > 0, a
-	// contact created or updated less than SearchLag ago (by Now) is not yet
-	// visible to SearchContacts. Every other read sees it at once.
+	// SearchLag models GHL's eventually consistent search index: when > 0,
+	// SearchContacts sees every contact as it was SearchLag ago (by Now):
+	// one created since is not there, one changed or deleted since is there
+	// as it was (see lag.go). Every other read sees each write at once.
 	SearchLag time.Duration
 	// NormalizePhones stores phones in E.164 (crm.NormalizePhone with the
 	// location's country); false stores them trimmed but verbatim. Whether GHL
