@@ -5,9 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver"
 )
 
 // TestListPagesThroughEveryContactOnce follows meta.nextPageUrl from the
@@ -134,6 +137,38 @@ func TestSearchFiltersSortAndCursor(t *testing.T) {
 	hit := m["contacts"].([]any)[0].(map[string]any)
 	assert.Equal(t, "ada lovelace", hit["contactName"])
 	assert.NotContains(t, hit, "dndSettings", "search leaves dndSettings out")
+}
+
+// TestSearchLagOverHTTP: with settings.searchLag, POST /contacts/search
+// finds an updated contact as it was until the lag has passed on the mock's
+// clock, and a deleted one still, while GET contact sees both writes at once.
+func TestSearchLagOverHTTP(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.Fixtures.Settings.SearchLag = 2 * time.Second })
+	byCity := func(city string) []string {
+		r := h.do(call{method: "POST", path: "/contacts/search", body: map[string]any{"locationId": locationID, "pageLimit": 10,
+			"filters": []any{map[string]any{"field": "city", "operator": "eq", "value": city}}}})
+		require.Equal(t, 200, r.Status, "%s", r.Body)
+		var ids []string
+		for _, c := range r.JSON(t)["contacts"].([]any) {
+			ids = append(ids, c.(map[string]any)["id"].(string))
+		}
+		return ids
+	}
+	require.Contains(t, byCity("New York"), ada)
+	require.Equal(t, 200, h.do(call{method: "PUT", path: "/contacts/" + ada, body: map[string]any{"city": "Zurich"}}).Status)
+	assert.Contains(t, byCity("New York"), ada, "the index still has the old city")
+	assert.Empty(t, byCity("Zurich"))
+	assert.Equal(t, "Zurich", h.do(call{path: "/contacts/" + ada}).JSON(t)["contact"].(map[string]any)["city"])
+
+	require.Equal(t, 200, h.admin("POST", "/_mock/clock", map[string]any{"advance": "2s"}).Status)
+	assert.NotContains(t, byCity("New York"), ada)
+	assert.Equal(t, []string{ada}, byCity("Zurich"))
+
+	require.Equal(t, 200, h.do(call{method: "DELETE", path: "/contacts/" + ada}).Status)
+	assert.Equal(t, []string{ada}, byCity("Zurich"), "deleted, but not yet out of the index")
+	assert.Equal(t, 400, h.do(call{path: "/contacts/" + ada}).Status)
+	require.Equal(t, 200, h.admin("POST", "/_mock/clock", map[string]any{"advance": "2s"}).Status)
+	assert.Empty(t, byCity("Zurich"))
 }
 
 func TestDuplicateLookup(t *testing.T) {
