@@ -192,6 +192,37 @@ func TestDuplicateLookup(t *testing.T) {
 	assert.Equal(t, "Pass at least one of number, email query parameter", errorMessage(t, r))
 }
 
+// TestUpsertByAdditionalEmail: an upsert with a contact's additional email
+// updates that contact, the email becoming its primary and the old primary
+// lost (GHL highlevel-api-docs#337); upsertMatchesAdditionalEmails: false
+// makes it create instead.
+func TestUpsertByAdditionalEmail(t *testing.T) {
+	withAdditional := func(on bool) func(*mockserver.Config) {
+		return func(c *mockserver.Config) {
+			c.Fixtures.Settings.UpsertMatchesAdditionalEmails = on
+			named := &c.Fixtures.Locations[0].NamedContacts[0]
+			require.Equal(t, ada, named.ID)
+			named.AdditionalEmails = []string{"countess@example.com"}
+		}
+	}
+	h := setup(t, withAdditional(true))
+	before := h.do(call{path: "/contacts/" + ada}).JSON(t)["contact"].(map[string]any)
+	require.Equal(t, []any{map[string]any{"email": "countess@example.com"}}, before["additionalEmails"])
+	r := h.do(call{method: "POST", path: "/contacts/upsert", body: map[string]any{"locationId": locationID, "email": "countess@example.com"}})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	assert.Equal(t, false, r.JSON(t)["new"])
+	c := r.JSON(t)["contact"].(map[string]any)
+	assert.Equal(t, ada, c["id"])
+	assert.Equal(t, "countess@example.com", c["email"])
+	assert.NotContains(t, c, "additionalEmails", "the old primary is not kept")
+
+	h = setup(t, withAdditional(false))
+	r = h.do(call{method: "POST", path: "/contacts/upsert", body: map[string]any{"locationId": locationID, "email": "countess@example.com"}})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	assert.Equal(t, true, r.JSON(t)["new"])
+	assert.Equal(t, "ada.lovelace@example.com", h.do(call{path: "/contacts/" + ada}).JSON(t)["contact"].(map[string]any)["email"])
+}
+
 func TestUpsert(t *testing.T) {
 	h := setup(t)
 	r := h.do(call{method: "POST", path: "/contacts/upsert", body: map[string]any{"locationId": locationID, "email": "ada.lovelace@example.com", "city": "London"}})

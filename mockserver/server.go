@@ -225,6 +225,8 @@ func (s *Server) reseed() error {
 		IDs:             s.ids,
 		SearchLag:       s.settings.SearchLag,
 		NormalizePhones: s.settings.NormalizePhones,
+
+		UpsertMatchesAdditionalEmails: s.settings.UpsertMatchesAdditionalEmails,
 	})
 	if err != nil {
 		return fmt.Errorf("mockserver: store: %w", err)

@@ -162,12 +162,33 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 			c, err := s.update(l, i, now, &in)
 			return c, false, err
 		}
+		if i, ok := s.additionalEmailMatch(l, keys["email"]); ok {
+			// GHL #337: the contact that lists the email as an additional one
+			// is updated; the email becomes its primary and leaves the
+			// additional ones, and the old primary is dropped.
+			in := in
+			rest := slices.DeleteFunc(slices.Clone(l.recs[i].more.addEmails), func(e string) bool { return emailKey(e) == keys["email"] })
+			in.AdditionalEmails = &rest
+			c, err := s.update(l, i, now, &in)
+			return c, false, err
+		}
 	}
 	i, err := s.create(l, id, now, &in)
 	if err != nil {
 		return crm.Contact{}, false, err
 	}
 	return l.recs[i].contact(loc), true, nil
+}
+
+// additionalEmailMatch finds, when Options.UpsertMatchesAdditionalEmails is
+// set and the location matches by email at all, the oldest live contact
+// that lists email (lower case) among its additional emails.
+func (s *Store) additionalEmailMatch(l *location, email string) (int32, bool) {
+	if !s.opts.UpsertMatchesAdditionalEmails || email == "" ||
+		!slices.ContainsFunc(l.matchOrder(), func(f string) bool { return strings.EqualFold(f, "email") }) {
+		return 0, false
+	}
+	return l.first(&l.addEmail, email, -1)
 }
 
 // DuplicateContact finds the live contact GHL would call a duplicate: by the

@@ -233,8 +233,7 @@ func (s *Store) buildLocation(ld *crm.LocationData) (*location, error) {
 	for i := range cs { // the live contacts, already in order
 		r := &l.recs[i]
 		l.order = append(l.order, int32(i))
-		l.email.add(emailKey(r.get(fEmail)), int32(i))
-		l.phone.add(r.get(fPhone), int32(i))
+		l.addKeys(int32(i), r)
 		r.seg = l.hay.add(int32(i), r)
 	}
 	l.live = len(cs)

@@ -24,7 +24,10 @@ type location struct {
 	// email maps lower(email) and phone the stored phone to live contacts,
 	// so duplicate lookups are O(1).
 	email, phone multiIndex
-	hay          haystack
+	// addEmail maps lower(additional email) to the live contacts listing it
+	// (few have any), for upsert's match on them (GHL #337).
+	addEmail multiIndex
+	hay      haystack
 	// appts are the appointments by contact id, each sorted by start time.
 	appts map[string][]crm.Appointment
 	live  int
@@ -38,14 +41,15 @@ type location struct {
 
 func newLocation(info crm.Location, n int) *location {
 	return &location{
-		info:  info,
-		recs:  make([]rec, 0, n),
-		byID:  make(map[string]int32, n),
-		order: make([]int32, 0, n),
-		email: newMultiIndex(n),
-		phone: newMultiIndex(n),
-		hay:   haystack{segs: make([]seg, 0, n)},
-		appts: map[string][]crm.Appointment{},
+		info:     info,
+		recs:     make([]rec, 0, n),
+		byID:     make(map[string]int32, n),
+		order:    make([]int32, 0, n),
+		email:    newMultiIndex(n),
+		phone:    newMultiIndex(n),
+		addEmail: multiIndex{one: map[string]int32{}, more: map[string][]int32{}},
+		hay:      haystack{segs: make([]seg, 0, n)},
+		appts:    map[string][]crm.Appointment{},
 	}
 }
 
@@ -101,9 +105,20 @@ func (l *location) kill(i int32, now crm.Millis) {
 func (l *location) index(i int32) {
 	r := &l.recs[i]
 	l.byID[r.id()] = i
+	l.addKeys(i, r)
+	r.seg = l.hay.add(i, r)
+}
+
+// addKeys adds the contact's duplicate keys: its email, its phone and its
+// additional emails.
+func (l *location) addKeys(i int32, r *rec) {
 	l.email.add(emailKey(r.get(fEmail)), i)
 	l.phone.add(r.get(fPhone), i)
-	r.seg = l.hay.add(i, r)
+	if r.more != nil {
+		for _, e := range r.more.addEmails {
+			l.addEmail.add(emailKey(e), i)
+		}
+	}
 }
 
 func (l *location) unindex(i int32) {
@@ -111,6 +126,11 @@ func (l *location) unindex(i int32) {
 	delete(l.byID, r.id())
 	l.email.remove(emailKey(r.get(fEmail)), i)
 	l.phone.remove(r.get(fPhone), i)
+	if r.more != nil {
+		for _, e := range r.more.addEmails {
+			l.addEmail.remove(emailKey(e), i)
+		}
+	}
 	if r.seg >= 0 {
 		l.hay.remove(r.seg)
 		r.seg = -1

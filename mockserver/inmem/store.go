@@ -49,6 +49,13 @@ type Options struct {
 	// one created since is not there, one changed or deleted since is there
 	// as it was (see lag.go). Every other read sees each write at once.
 	SearchLag time.Duration
+	// UpsertMatchesAdditionalEmails makes an upsert whose email matches no
+	// contact's primary email, and whose phone matches none either, update
+	// the contact that lists the email among its additionalEmails: the email
+	// becomes its primary, the old primary is dropped. One user report (GHL
+	// highlevel-api-docs#337), hence the switch; the server passes the
+	// fixtures' setting, true by default.
+	UpsertMatchesAdditionalEmails bool
 	// NormalizePhones stores phones in E.164 (crm.NormalizePhone with the
 	// location's country); false stores them trimmed but verbatim. Whether GHL
 	// normalizes is uncertain, hence the switch; the server passes true.

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/inmem"
 )
 
 func TestUpsertContact(t *testing.T) {
@@ -196,4 +197,93 @@ func TestDuplicateContactPhonePriority(t *testing.T) {
 	require.True(t, found)
 	assert.Equal(t, b.ID, c.ID)
 	assert.NotEqual(t, a.ID, c.ID)
+}
+
+// TestUpsertMatchesAdditionalEmails models GHL highlevel-api-docs#337: an
+// upsert with an email that is no contact's primary email but one contact's
+// additional email updates that contact; the email becomes its primary and
+// leaves the additional ones, and the old primary is gone.
+func TestUpsertMatchesAdditionalEmails(t *testing.T) {
+	on := withOptions(func(o *inmem.Options) { o.UpsertMatchesAdditionalEmails = true })
+	setup := func(t *testing.T, opts ...storeOption) (*inmem.Store, *clock, crm.Contact) {
+		s, clk := newStore(t, opts...)
+		in := person("John", "Doe", "john@doe.mail", "")
+		in.AdditionalEmails = &[]string{"jane@doe.mail", "jo@doe.mail"}
+		return s, clk, create(t, s, clk, locA, in)
+	}
+	count := func(t *testing.T, s *inmem.Store) int {
+		page, err := s.ListContacts(t.Context(), locA, crm.ListQuery{})
+		require.NoError(t, err)
+		return page.Total
+	}
+
+	t.Run("the additional email's contact is updated", func(t *testing.T) {
+		s, _, x := setup(t, on)
+		c, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr(" JANE@doe.mail ")}, false)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, x.ID, c.ID)
+		assert.Equal(t, "JANE@doe.mail", c.Email, "the email is the primary now")
+		assert.Equal(t, []string{"jo@doe.mail"}, c.AdditionalEmails, "it left the additional ones; the old primary is gone")
+		assert.Equal(t, 1, count(t, s))
+		_, found, err := s.DuplicateContact(t.Context(), locA, "john@doe.mail", "")
+		require.NoError(t, err)
+		assert.False(t, found, "nobody has john@doe.mail any more")
+
+		again, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr("jo@doe.mail"), FirstName: ptr("Jo")}, false)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, x.ID, again.ID, "the index follows the change")
+		assert.Equal(t, "jo@doe.mail", again.Email)
+		assert.Empty(t, again.AdditionalEmails)
+	})
+	t.Run("a primary match wins over it", func(t *testing.T) {
+		s, clk, x := setup(t, on)
+		y := create(t, s, clk, locA, person("Y", "Phone", "", "+14155550111"))
+		c, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr("jane@doe.mail"), Phone: ptr("+14155550111")}, false)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, y.ID, c.ID, "the phone is y's primary")
+		got, err := s.Contact(t.Context(), locA, x.ID)
+		require.NoError(t, err)
+		assert.Equal(t, x, got, "x is untouched")
+	})
+	t.Run("switched off, or email not a matching field: it creates", func(t *testing.T) {
+		for name, opts := range map[string][]storeOption{
+			"off":        nil,
+			"phone only": {on, priority(locA, "phone")},
+		} {
+			s, _, x := setup(t, opts...)
+			c, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr("jane@doe.mail")}, false)
+			require.NoError(t, err, name)
+			assert.True(t, created, name)
+			assert.NotEqual(t, x.ID, c.ID, name)
+			assert.Equal(t, 2, count(t, s), name)
+		}
+	})
+	t.Run("deleted contacts are not matched", func(t *testing.T) {
+		s, _, x := setup(t, on)
+		require.NoError(t, s.DeleteContact(t.Context(), locA, x.ID))
+		_, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr("jane@doe.mail")}, false)
+		require.NoError(t, err)
+		assert.True(t, created)
+	})
+}
+
+// TestUpsertMatchesAdditionalEmailsOfADataset: contacts that come with the
+// dataset (seeded, fixtures, a state import) are matched too.
+func TestUpsertMatchesAdditionalEmailsOfADataset(t *testing.T) {
+	clk := newClock()
+	d := crm.Dataset{Locations: []crm.LocationData{{
+		Location: fixtureLocation(locA),
+		Contacts: []crm.Contact{{ID: "Contact1aaaaaaaaaaaa", Email: "john@doe.mail", AdditionalEmails: []string{"Jane@Doe.mail"}}},
+	}}}
+	s, err := inmem.New(d, inmem.Options{Now: clk.Now, IDs: crm.NewIDGen(1), UpsertMatchesAdditionalEmails: true})
+	require.NoError(t, err)
+	c, created, err := s.UpsertContact(t.Context(), locA, crm.ContactInput{Email: ptr("jane@doe.mail")}, false)
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, "Contact1aaaaaaaaaaaa", c.ID)
+	assert.Equal(t, "jane@doe.mail", c.Email)
+	assert.Empty(t, c.AdditionalEmails)
 }
