@@ -114,25 +114,36 @@ func TestDailyQuotaRunsOut(t *testing.T) {
 }
 
 // TestSandboxTokenAndAppsAreSeparate: the sandbox token of location 2 has
-// 25 per 10 s of its own; the chatbot app's token counts apart from the
-// default app's in the same location.
+// its app's 25 per 10 s, shared with every other token of that app there and
+// apart from the default app's budget; the chatbot app's token counts apart
+// from the default app's in the same location.
 func TestSandboxTokenAndAppsAreSeparate(t *testing.T) {
 	h := setup(t, ghlLimits)
 	sandbox := "pit-1a2b3c4d-0002-4000-8000-000000000003"
 	chatbot := "pit-1a2b3c4d-0002-4000-8000-000000000004"
-	for range 25 {
+	minted := h.admin("POST", "/_mock/tokens", map[string]any{"locationId": h.other, "app": "6650e2c1a8b4f7d3e9c01a2d", "scopes": []string{"contacts.readonly"}})
+	require.Equal(t, 201, minted.Status, "%s", minted.Body)
+	secondSandbox := minted.JSON(t)["token"].(string)
+	for range 20 {
 		require.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(sandbox)}).Status)
 	}
+	for range 5 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(secondSandbox)}).Status)
+	}
 	r := h.do(call{path: "/contacts/" + grace, token: str(sandbox)})
-	require.Equal(t, 429, r.Status)
+	require.Equal(t, 429, r.Status, "the account's PITs share one budget: 20 + 5 used it up")
 	assert.Equal(t, 25, headerInt(t, r, "X-RateLimit-Max"))
 	assert.Equal(t, 10000, headerInt(t, r, "X-RateLimit-Limit-Daily"))
+	r = h.do(call{path: "/contacts/" + grace, token: str(h.otherRW)})
+	require.Equal(t, 200, r.Status)
+	assert.Equal(t, 99, headerInt(t, r, "X-RateLimit-Remaining"), "the default app's budget is untouched by the sandbox's")
 
 	for range 100 {
 		require.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(chatbot)}).Status)
 	}
 	assert.Equal(t, 429, h.do(call{path: "/contacts/" + grace, token: str(chatbot)}).Status)
 	assert.Equal(t, 200, h.do(call{path: "/contacts/" + grace, token: str(h.otherRW)}).Status, "the default app has its own budget")
+	assert.Equal(t, 429, h.do(call{path: "/contacts/" + grace, token: str(secondSandbox)}).Status, "still the sandbox's")
 }
 
 func TestRetryAfterIsASetting(t *testing.T) {
