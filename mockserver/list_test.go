@@ -171,6 +171,20 @@ func TestSearchLagOverHTTP(t *testing.T) {
 	assert.Empty(t, byCity("Zurich"))
 }
 
+// TestSearchNestedOverHTTP: the document's nested operator is accepted on
+// opportunities and, the mock holding no opportunities, matches nobody.
+func TestSearchNestedOverHTTP(t *testing.T) {
+	h := setup(t)
+	r := h.do(call{method: "POST", path: "/contacts/search", body: map[string]any{"locationId": locationID, "pageLimit": 10,
+		"filters": []any{map[string]any{"field": "opportunities", "operator": "nested",
+			"filters": []any{map[string]any{"field": "status", "operator": "eq", "value": "open"}}}}}})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	assert.EqualValues(t, 0, r.JSON(t)["total"])
+	r = h.do(call{method: "POST", path: "/contacts/search", body: map[string]any{"locationId": locationID, "pageLimit": 10,
+		"filters": []any{map[string]any{"field": "email", "operator": "nested", "filters": []any{}}}}})
+	assert.Equal(t, 422, r.Status, "%s", r.Body)
+}
+
 func TestDuplicateLookup(t *testing.T) {
 	h := setup(t)
 	base := "/contacts/search/duplicate?locationId=" + locationID

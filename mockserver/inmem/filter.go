@@ -28,9 +28,13 @@ const (
 	opExists      = "exists"
 	opNotExists   = "not_exists"
 	opRange       = "range"
+	opNested      = "nested" // on opportunities only, see nested
 )
 
 var operators = []string{opEq, opNotEq, opContains, opNotContains, opExists, opNotExists, opRange}
+
+// operatorNames is what the 422 for an unknown operator lists.
+var operatorNames = strings.Join(append(slices.Clone(operators), opNested), ", ")
 
 type opSet uint8
 
@@ -302,6 +306,41 @@ func or(ps []pred) pred {
 	}
 }
 
+// nested compiles GHL's nested operator, which applies its filters to the
+// contact's opportunities and holds when one of them satisfies them all. The
+// mock holds no opportunities, so it holds for no contact; its shape is
+// still checked, as far as it can be without the opportunity fields: field
+// opportunities, and filters each with a field and a plain operator.
+func (fc *filterCompiler) nested(f *crm.Filter, path string, depth int) pred {
+	switch {
+	case f.Field != "opportunities":
+		return fc.fail("%s.field must be opportunities for the nested operator", path)
+	case depth >= maxFilterDepth:
+		return fc.fail("%s.filters must not be nested more than %d levels deep", path, maxFilterDepth)
+	case len(f.Filters) == 0:
+		return fc.fail("%s.filters should not be empty", path)
+	}
+	ok := true
+	for i := range f.Filters {
+		sub, at := &f.Filters[i], fmt.Sprintf("%s.filters.%d", path, i)
+		switch {
+		case sub.Group != "" || len(sub.Filters) > 0:
+			fc.fail("%s must be a single condition on an opportunity field", at)
+			ok = false
+		case sub.Field == "":
+			fc.fail("%s.field should not be empty", at)
+			ok = false
+		case !ops(operators...).has(sub.Operator):
+			fc.fail("%s.operator must be one of the following values: %s", at, strings.Join(operators, ", "))
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return func(*rec) bool { return false }
+}
+
 func (fc *filterCompiler) one(f *crm.Filter, path string, depth int) pred {
 	if f.Group != "" {
 		g := strings.ToUpper(f.Group)
@@ -331,8 +370,11 @@ func (fc *filterCompiler) one(f *crm.Filter, path string, depth int) pred {
 		return fc.fail("%s.field should not be empty", path)
 	}
 	op := f.Operator
+	if op == opNested {
+		return fc.nested(f, path, depth)
+	}
 	if !ops(operators...).has(op) {
-		return fc.fail("%s.operator must be one of the following values: %s", path, strings.Join(operators, ", "))
+		return fc.fail("%s.operator must be one of the following values: %s", path, operatorNames)
 	}
 	spec, ok := searchFields[f.Field]
 	if !ok && strings.HasPrefix(f.Field, customFieldPrefix) {

@@ -40,7 +40,15 @@ func TestSearchContactsRejectsInvalidQueries(t *testing.T) {
 		{"unknown custom field", crm.SearchQuery{PageLimit: 10, Filters: eq("customFields.nope", "9")}, []string{"filters.0.field customFields.nope is not a supported search field"}},
 		{"no field", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Operator: "eq", Value: "x"}}}, []string{"filters.0.field should not be empty"}},
 		{"unknown operator", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "email", Operator: "like", Value: "x"}}},
-			[]string{"filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range"}},
+			[]string{"filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range, nested"}},
+		{"nested on another field", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "tags", Operator: "nested", Filters: eq("status", "open")}}},
+			[]string{"filters.0.field must be opportunities for the nested operator"}},
+		{"nested without filters", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "opportunities", Operator: "nested"}}},
+			[]string{"filters.0.filters should not be empty"}},
+		{"nested with a bad condition", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "opportunities", Operator: "nested",
+			Filters: []crm.Filter{{Field: "status", Operator: "like"}, {Operator: "eq"}, {Group: "OR", Filters: eq("status", "won")}}}}},
+			[]string{"filters.0.filters.0.operator must be one of the following values: eq, not_eq, contains, not_contains, exists, not_exists, range",
+				"filters.0.filters.1.field should not be empty", "filters.0.filters.2 must be a single condition on an opportunity field"}},
 		{"operator not for the field", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "email", Operator: "range", Value: map[string]any{"gt": 1.0}}}},
 			[]string{"filters.0.operator range is not supported for field email"}},
 		{"contains on an id", crm.SearchQuery{PageLimit: 10, Filters: []crm.Filter{{Field: "id", Operator: "contains", Value: "x"}}},
@@ -351,4 +359,27 @@ func TestSearchLagAgreesWithAnIndexAsOfTheLagAgo(t *testing.T) {
 			require.Equal(t, snapshots[step-back], answer(lagged), "step %d: the lagged search sees step %d", step, step-back)
 		}
 	}
+}
+
+// TestSearchNestedOpportunities: GHL's nested operator filters on a
+// contact's opportunities; the mock holds none, so it matches no contact,
+// alone or ANDed, and leaves an OR to its other members.
+func TestSearchNestedOpportunities(t *testing.T) {
+	s, clk := newStore(t)
+	ctx := t.Context()
+	a := create(t, s, clk, locA, person("Ana", "A", "ana@x.com", ""))
+	create(t, s, clk, locA, person("Bo", "B", "bo@x.com", ""))
+	nested := crm.Filter{Field: "opportunities", Operator: "nested", Filters: []crm.Filter{{Field: "status", Operator: "eq", Value: "open"}}}
+	isAna := crm.Filter{Field: "email", Operator: "eq", Value: "ana@x.com"}
+	search := func(fs ...crm.Filter) crm.SearchPage {
+		t.Helper()
+		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10, Filters: fs})
+		require.NoError(t, err)
+		return res
+	}
+	assert.Zero(t, search(nested).Total)
+	assert.Zero(t, search(nested, isAna).Total, "ANDed")
+	or := search(crm.Filter{Group: "OR", Filters: []crm.Filter{nested, isAna}})
+	assert.Equal(t, []string{a.ID}, hitIDs(or.Contacts), "ORed: the other member decides")
+	assert.Equal(t, 2, search().Total)
 }
