@@ -17,7 +17,7 @@ import (
 )
 
 // FuzzOperations sends every operation with a fuzzed contact id, query
-// string and body (JSON or not) and holds the mock to its promises on each
+// string, body (JSON or not), Authorization and Version header, and holds the mock to its promises on each
 // answer: never a 5xx, always an answer the document allows (GHL's error
 // shape for every 4xx), and a refused request leaves the state exactly as it
 // was. `make test` runs the seed corpus (each operation's own well-formed
@@ -33,9 +33,11 @@ func FuzzOperations(f *testing.F) {
 			require.NoError(f, err)
 			body = b
 		}
-		f.Add(uint8(i), "", "", body, true)
-		f.Add(uint8(i), "..", "limit=-1&locationId=", []byte(`{"locationId":5,"tags":"x"}`), true)
-		f.Add(uint8(i), "ünï%2Fcode", "startAfter=x&skip=abc", []byte("\xff{"), false)
+		f.Add(uint8(i), "", "", body, true, "", "")
+		f.Add(uint8(i), "..", "limit=-1&locationId=", []byte(`{"locationId":5,"tags":"x"}`), true, "", "")
+		f.Add(uint8(i), "ünï%2Fcode", "startAfter=x&skip=abc", []byte("\xff{"), false, "", "")
+		f.Add(uint8(i), "", "", body, true, "Bearer pit-1a2b3c4d-0001-4000-8000-000000000002", "2020-01-01")
+		f.Add(uint8(i), "", "", body, true, "bearer  x y", "bogus-version")
 	}
 
 	spec, err := specOnce()
@@ -49,7 +51,7 @@ func FuzzOperations(f *testing.F) {
 	token := tokenWith(f, fx.Locations[0], true)
 	runs := 0
 
-	f.Fuzz(func(t *testing.T, op uint8, id, query string, body []byte, jsonBody bool) {
+	f.Fuzz(func(t *testing.T, op uint8, id, query string, body []byte, jsonBody bool, authz, version string) {
 		if runs++; runs%500 == 0 {
 			require.NoError(t, srv.Reset()) // keep the state, and each export, small
 		}
@@ -75,8 +77,15 @@ func FuzzOperations(f *testing.F) {
 		if err != nil {
 			return // no client could send this request: nothing to check
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Version", "2021-07-28")
+		// Empty: the read-write token and a valid Version; else as fuzzed.
+		if authz == "" {
+			authz = "Bearer " + token
+		}
+		if version == "" {
+			version = "2021-07-28"
+		}
+		req.Header.Set("Authorization", authz)
+		req.Header.Set("Version", version)
 		if jsonBody {
 			req.Header.Set("Content-Type", "application/json")
 		}
