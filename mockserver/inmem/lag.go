@@ -79,7 +79,7 @@ func (l *location) sweep(horizon crm.Millis) {
 
 // seenAt returns the version of contact i that the index holds at time t, if
 // it is a superseded one.
-func (l *location) seenAt(vs []version, t crm.Millis) *version {
+func seenAt(vs []version, t crm.Millis) *version {
 	for k := range vs {
 		if v := &vs[k]; v.from <= t && t < v.until {
 			return v

@@ -298,7 +298,7 @@ func (s *Store) SearchContacts(ctx context.Context, loc string, q crm.SearchQuer
 	if lag > 0 {
 		seen := now - crm.Millis(lag) // what the index holds is as of then
 		for _, vs := range l.past {
-			v := l.seenAt(vs, seen)
+			v := seenAt(vs, seen)
 			if v == nil || (len(p.query) > 0 && !v.hayMatches(p.query)) {
 				continue
 			}
