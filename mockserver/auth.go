@@ -166,7 +166,7 @@ func (s *Server) authenticate(w http.ResponseWriter, rq *request) *apiError {
 			secs := (d.RetryAfter(s.clock.Now()) + time.Second - 1) / time.Second
 			w.Header().Set("Retry-After", strconv.Itoa(int(max(secs, 1))))
 		}
-		return &apiError{Status: http.StatusTooManyRequests, Message: "Too Many Requests"}
+		return &apiError{Status: http.StatusTooManyRequests, Message: msgs.RateLimited}
 	}
 
 	version := h.Get("Version")

@@ -88,7 +88,11 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 		return true
 	}
 	msg := d.Message
-	if msg == "" {
+	switch {
+	case msg != "":
+	case d.Status == http.StatusTooManyRequests:
+		msg = s.settings.Messages.RateLimited // as the limiter's own 429 says it
+	default:
 		msg = faults.DefaultMessage(d.Status)
 	}
 	s.writeError(w, rq, &apiError{Status: d.Status, Message: msg})

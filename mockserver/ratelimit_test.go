@@ -146,6 +146,30 @@ func TestSandboxTokenAndAppsAreSeparate(t *testing.T) {
 	assert.Equal(t, 429, h.do(call{path: "/contacts/" + grace, token: str(secondSandbox)}).Status, "still the sandbox's")
 }
 
+// TestRateLimitedMessageIsASetting: no capture of GHL's 429 body exists, so
+// its message is the fixtures' messages.rateLimited, for the limiter's 429s
+// and for an injected 429 alike.
+func TestRateLimitedMessageIsASetting(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second}
+		c.Fixtures.Settings.Messages.RateLimited = "API rate limit exceeded"
+	})
+	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	r := h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, "API rate limit exceeded", errorMessage(t, r))
+
+	h.clock.Advance(10 * time.Second)
+	require.Equal(t, 201, h.admin("POST", "/_mock/faults", map[string]any{"status": 429, "times": 1}).Status)
+	r = h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, "API rate limit exceeded", errorMessage(t, r))
+
+	d := setup(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second} })
+	d.do(call{path: "/contacts/" + ada})
+	assert.Equal(t, "Too Many Requests", errorMessage(t, d.do(call{path: "/contacts/" + ada})), "the default")
+}
+
 func TestRetryAfterIsASetting(t *testing.T) {
 	on := true
 	h := setup(t, func(c *mockserver.Config) {
