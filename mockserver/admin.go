@@ -362,6 +362,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 	for i, l := range ds.Locations {
 		ids[i] = l.Location.ID
 	}
+	s.changes.Add(1)
 	writeAdminJSON(w, http.StatusOK, map[string]any{"imported": ids})
 }
 

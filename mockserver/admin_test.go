@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -358,4 +359,29 @@ func TestPprofIsAnAdminSwitch(t *testing.T) {
 	r := on.admin("GET", "/_mock/debug/pprof/", nil, "k")
 	assert.Equal(t, 200, r.Status)
 	assert.Contains(t, string(r.Body), "goroutine")
+}
+
+// TestChangesCountsWhatChangesTheState: reads (search included, though it
+// is a POST) and refused writes leave Changes alone; successful writes, a
+// reset and a state import move it. serve --state saves when it moves.
+func TestChangesCountsWhatChangesTheState(t *testing.T) {
+	h := setup(t)
+	n := h.srv.Changes()
+	h.do(call{path: "/contacts/" + ada})
+	h.do(call{method: "POST", path: "/contacts/search", body: map[string]any{"locationId": locationID, "pageLimit": 5}})
+	h.do(call{method: "PUT", path: "/contacts/" + ada, body: map[string]any{"email": "not an email"}})
+	assert.Equal(t, n, h.srv.Changes(), "reads and a refused write")
+
+	require.Equal(t, 200, h.do(call{method: "PUT", path: "/contacts/" + ada, body: map[string]any{"city": "Turin"}}).Status)
+	assert.Equal(t, n+1, h.srv.Changes(), "a write")
+
+	state := h.admin("GET", "/_mock/state", nil).Body
+	require.Equal(t, 200, h.admin("POST", "/_mock/reset", nil).Status)
+	assert.Equal(t, n+2, h.srv.Changes(), "a reset")
+	req, _ := http.NewRequestWithContext(t.Context(), "PUT", h.ts.URL+"/_mock/state", bytes.NewReader(state))
+	res, err := h.ts.Client().Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	assert.Equal(t, n+3, h.srv.Changes(), "an import")
 }

@@ -156,6 +156,9 @@ func (s *Server) record(rq *request, status int) {
 		return
 	}
 	rq.recorded = true
+	if rq.op.writes && status >= 200 && status < 300 {
+		s.changes.Add(1)
+	}
 	if rq.loc == "" {
 		if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
 			rq.loc = t.LocationID

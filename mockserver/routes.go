@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 
 	"github.com/gorilla/mux"
@@ -75,6 +76,7 @@ func (s *Server) buildRoutes() error {
 	for _, o := range s.spec.Operations() {
 		op := &operation{srv: s, Operation: o, handle: hs[o.ID]}
 		op.implemented = op.handle != nil
+		op.writes = slices.Contains(o.Scopes, "contacts.write")
 		if !op.implemented {
 			op.handle = notImplemented
 		}

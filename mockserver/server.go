@@ -104,7 +104,17 @@ type Server struct {
 	store  atomic.Pointer[inmem.Store]
 	router *mux.Router
 	ops    map[string]*operation // by operationId
+
+	// changes counts what changed the state: successful writes through the
+	// API, resets and state imports (see Changes).
+	changes atomic.Uint64
 }
+
+// Changes counts the changes to the state made through the API (successful
+// writes: the operations that need contacts.write), and by the admin API's
+// reset and state import. A caller that persists the state saves it when the
+// count has moved (serve --state does, every --state-every).
+func (s *Server) Changes() uint64 { return s.changes.Load() }
 
 // operation is one route of the document with its handler. It is the
 // route's http.Handler too, for callers that use the router directly.
@@ -127,6 +137,9 @@ type operation struct {
 	bodyLocation bool
 	// queryLocation likewise for the query string.
 	queryLocation bool
+	// writes reports that the operation changes state: it needs
+	// contacts.write (search, a POST, needs only contacts.readonly).
+	writes bool
 }
 
 // handlerFunc serves one operation once the pipeline has authenticated and
@@ -267,6 +280,7 @@ func (s *Server) Reset() error {
 	if err := s.reseed(); err != nil {
 		return err
 	}
+	s.changes.Add(1)
 	s.limiter.Reset()
 	s.journal.Clear()
 	s.tokens.reload(s.fixtureTokens())

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver"
@@ -46,6 +47,7 @@ type serveFlags struct {
 	adminToken  string
 	journalSize int
 	state       string
+	stateEvery  time.Duration
 	pprof       bool
 	now         string
 }
@@ -86,6 +88,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
 	fs.StringVar(&f.state, "state", "", "file the state is loaded from at start (if it exists) and saved to at shutdown")
+	fs.DurationVar(&f.stateEvery, "state-every", 30*time.Second, "with --state, also save it this often when it has changed, so a crash loses at most that much (0: only at shutdown)")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
@@ -199,13 +202,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	stopSaving := func() {}
+	if f.state != "" && f.stateEvery > 0 {
+		stopSaving = saveEvery(srv, f.state, f.stateEvery, logger)
+	}
 	fmt.Fprintf(stdout, "ghlmock listening on http://%s\n", ln.Addr())
 
 	select {
 	case err := <-errc:
+		stopSaving()
 		return err
 	case <-ctx.Done():
 	}
+	stopSaving() // before the last save, which must not race a periodic one
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -264,6 +273,42 @@ func loadState(ctx context.Context, srv *mockserver.Server, path string) error {
 		return fmt.Errorf("--state %s: %w", path, err)
 	}
 	return nil
+}
+
+// saveEvery saves the state to path every interval when it has changed since
+// the last save (srv.Changes moved), until the returned function is called;
+// that function returns once no save is running. A failed save is logged and
+// tried again at the next tick.
+func saveEvery(srv *mockserver.Server, path string, interval time.Duration, logger *slog.Logger) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	saved := srv.Changes() // what was loaded is on disk already
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			n := srv.Changes()
+			if n == saved {
+				continue
+			}
+			if err := saveState(context.Background(), srv, path); err != nil {
+				logger.Warn("state not saved", "file", path, "error", err.Error())
+				continue
+			}
+			saved = n
+			logger.Debug("state saved", "file", path)
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
 }
 
 // saveState writes the whole state to path, atomically.

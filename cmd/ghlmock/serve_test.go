@@ -205,6 +205,32 @@ func TestServeStatePersistsAcrossRestarts(t *testing.T) {
 	assert.Equal(t, 400, status, "the delete survived the restart: %s", body)
 }
 
+// TestServeSavesTheStateWhileRunning: with --state-every, a change reaches
+// the state file while the mock runs, so a crash (no graceful shutdown) loses
+// at most one interval; an unchanged state is not written again.
+func TestServeSavesTheStateWhileRunning(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state, "--state-every", "20ms")
+	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/2NexTNy4UiJ1cLOoua11", ""))
+	var saved os.FileInfo
+	require.Eventually(t, func() bool {
+		raw, err := os.ReadFile(state)
+		if err != nil || !strings.Contains(string(raw), `"deleted":["2NexTNy4UiJ1cLOoua11"]`) {
+			return false
+		}
+		saved, err = os.Stat(state)
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond, "the delete reaches the file before any shutdown")
+
+	status, _ := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua12") // a read: nothing to save
+	require.Equal(t, 400, status)
+	time.Sleep(100 * time.Millisecond) // five intervals
+	again, err := os.Stat(state)
+	require.NoError(t, err)
+	assert.Equal(t, saved.ModTime(), again.ModTime(), "an unchanged state is not written again")
+	require.NoError(t, stop())
+}
+
 func TestFixturesJSON(t *testing.T) {
 	out, _, err := runCmd(t, "fixtures", "--json")
 	require.NoError(t, err)
