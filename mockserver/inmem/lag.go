@@ -24,8 +24,20 @@ type version struct {
 	from, until crm.Millis // search sees it while from <= now-lag < until
 }
 
-// changing records the contact at i as it is, before a write at time at
-// changes it, so that search can go on seeing it for the lag. Every write
+// stamp returns the time of a write that read the clock (at) before it took
+// the location's lock: never earlier than the location's last write, so that
+// writes are timed in the order they changed the location. Two requests that
+// read the clock a millisecond apart may take the lock in either order;
+// without this a contact's DateUpdated could go back, and the search lag's
+// versions (each valid until the next write) could overlap.
+func (l *location) stamp(at crm.Millis) crm.Millis {
+	at = max(at, l.lastWrite)
+	l.lastWrite = at
+	return at
+}
+
+// changing records the contact at i as it is, before a write at time at (a
+// stamp) changes it, so that search can go on seeing it for the lag. Every write
 // that moves a contact's DateUpdated or deletes it calls it first.
 func (l *location) changing(i int32, at crm.Millis) {
 	if l.lag <= 0 {

@@ -37,6 +37,9 @@ type location struct {
 	lag     crm.Millis
 	past    map[int32][]version
 	sweepAt int
+	// lastWrite is the time of the latest write that moved a contact's
+	// DateUpdated or deleted it (see stamp).
+	lastWrite crm.Millis
 }
 
 func newLocation(info crm.Location, n int) *location {
@@ -80,6 +83,7 @@ func (l *location) add(r rec) int32 {
 // replace swaps the contact at i for r (same id, same DateAdded), keeping its
 // tasks and notes.
 func (l *location) replace(i int32, r rec) {
+	r.updated = l.stamp(r.updated)
 	l.changing(i, r.updated)
 	l.unindex(i)
 	old := &l.recs[i]
@@ -90,7 +94,7 @@ func (l *location) replace(i int32, r rec) {
 
 // kill turns the live contact at i into a tombstone, at time now.
 func (l *location) kill(i int32, now crm.Millis) {
-	l.changing(i, now)
+	l.changing(i, l.stamp(now))
 	l.orderRemove(i)
 	l.unindex(i)
 	old := &l.recs[i]

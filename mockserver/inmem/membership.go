@@ -59,6 +59,7 @@ func addTags(l *location, i int32, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(added) > 0 {
+		now = l.stamp(now)
 		l.changing(i, now)
 		// A new slice: the old one may still be read as a result (OldTags).
 		r.tags = append(slices.Clip(r.tags), added...)
@@ -81,6 +82,7 @@ func removeTags(l *location, i int32, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(removed) > 0 {
+		now = l.stamp(now)
 		l.changing(i, now)
 		r.tags = kept
 		r.updated = now
@@ -199,9 +201,10 @@ func (s *Store) AddFollowers(ctx context.Context, loc, id string, users []string
 			}
 		}
 		if len(added) > 0 {
-			l.changing(i, now)
+			at := l.stamp(now)
+			l.changing(i, at)
 			r.extra().followers = append(slices.Clip(cur), added...)
-			r.updated = now
+			r.updated = at
 		}
 		followers = append([]string{}, r.followers()...)
 		return nil
@@ -227,9 +230,10 @@ func (s *Store) RemoveFollowers(ctx context.Context, loc, id string, users []str
 			}
 		}
 		if len(removed) > 0 {
-			l.changing(i, now)
+			at := l.stamp(now)
+			l.changing(i, at)
 			r.extra().followers = kept
-			r.updated = now
+			r.updated = at
 		}
 		followers = append([]string{}, r.followers()...)
 		return nil

@@ -242,11 +242,12 @@ func (s *Store) SearchContacts(ctx context.Context, loc string, q crm.SearchQuer
 	if err != nil {
 		return crm.SearchPage{}, err
 	}
-	now := s.now()
 	lag := s.opts.SearchLag.Milliseconds()
 
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	// Now, read under the lock: no earlier than the last write it can see.
+	now := max(s.now(), l.lastWrite)
 	k := p.page * p.limit
 	if p.after != nil {
 		k = p.limit

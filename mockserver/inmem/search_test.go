@@ -383,3 +383,29 @@ func TestSearchNestedOpportunities(t *testing.T) {
 	assert.Equal(t, []string{a.ID}, hitIDs(or.Contacts), "ORed: the other member decides")
 	assert.Equal(t, 2, search().Total)
 }
+
+// TestSearchLagWithWritesOutOfClockOrder: two requests read the clock a
+// millisecond apart and take the lock in the other order. Writes are timed in
+// lock order (a write never gets a time before the location's last one), so
+// the lagging search still finds the contact exactly once, and its
+// DateUpdated does not go back.
+func TestSearchLagWithWritesOutOfClockOrder(t *testing.T) {
+	s, clk := newStore(t, withOptions(func(o *inmem.Options) { o.SearchLag = time.Second }))
+	ctx := t.Context()
+	c := create(t, s, clk, locA, person("Ana", "A", "", ""))
+	clk.Advance(5 * time.Second)
+	clk.Advance(101 * time.Millisecond)
+	later, err := s.UpdateContact(ctx, locA, c.ID, crm.ContactInput{City: ptr("Paris")})
+	require.NoError(t, err)
+	clk.Advance(-time.Millisecond) // the other request read the clock first
+	earlier, err := s.UpdateContact(ctx, locA, c.ID, crm.ContactInput{City: ptr("Rome")})
+	require.NoError(t, err)
+	assert.Equal(t, later.DateUpdated, earlier.DateUpdated, "timed in lock order: not before the write it followed")
+	for _, step := range []time.Duration{0, 999 * time.Millisecond, time.Millisecond, 5 * time.Millisecond} {
+		clk.Advance(step)
+		res, err := s.SearchContacts(ctx, locA, crm.SearchQuery{PageLimit: 10})
+		require.NoError(t, err)
+		assert.Equal(t, []string{c.ID}, hitIDs(res.Contacts), "once, %v on", step)
+		assert.Equal(t, 1, res.Total)
+	}
+}
