@@ -51,7 +51,14 @@ func (s *Server) addToCampaign(ctx context.Context, rq *request) (int, any, erro
 	return http.StatusCreated, ok, nil
 }
 
+// removeFromCampaign also serves Version v3's name for removing a contact
+// from every campaign, /campaigns/remove-all (v2's is /campaigns/removeAll):
+// the official Python SDK always sends v3. Under other versions remove-all is
+// just a campaign id, which no campaign has.
 func (s *Server) removeFromCampaign(ctx context.Context, rq *request) (int, any, error) {
+	if rq.param("campaignId") == "remove-all" && rq.r.Header.Get("Version") == "v3" {
+		return s.removeFromAllCampaigns(ctx, rq)
+	}
 	if err := s.Store().RemoveFromCampaign(ctx, rq.loc, rq.param("contactId"), rq.param("campaignId")); err != nil {
 		return 0, nil, err
 	}

@@ -185,6 +185,27 @@ func TestSearchNestedOverHTTP(t *testing.T) {
 	assert.Equal(t, 422, r.Status, "%s", r.Body)
 }
 
+// TestV3RemoveAllCampaignsPath: Version v3 names remove-from-every-campaign
+// /campaigns/remove-all (the official Python SDK always sends v3); under
+// other versions that is a campaign id like any other, which none has.
+func TestV3RemoveAllCampaignsPath(t *testing.T) {
+	h := setup(t)
+	campaigns := func() []string { // GET contact does not show them; the store does
+		c, err := h.srv.Store().Contact(t.Context(), locationID, ada)
+		require.NoError(t, err)
+		return c.Campaigns
+	}
+	require.Equal(t, 201, h.do(call{method: "POST", path: "/contacts/" + ada + "/campaigns/" + campaign, body: map[string]any{}}).Status)
+	require.NotEmpty(t, campaigns())
+	r := h.do(call{method: "DELETE", path: "/contacts/" + ada + "/campaigns/remove-all"})
+	assert.Equal(t, 400, r.Status, "not under 2021-07-28: %s", r.Body)
+	require.NotEmpty(t, campaigns())
+	r = h.do(call{method: "DELETE", path: "/contacts/" + ada + "/campaigns/remove-all", version: str("v3")})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	assert.Equal(t, true, r.JSON(t)["succeeded"])
+	assert.Empty(t, campaigns())
+}
+
 func TestDuplicateLookup(t *testing.T) {
 	h := setup(t)
 	base := "/contacts/search/duplicate?locationId=" + locationID
