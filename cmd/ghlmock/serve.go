@@ -281,7 +281,7 @@ func loadState(ctx context.Context, srv *mockserver.Server, path string) error {
 // tried again at the next tick.
 func saveEvery(srv *mockserver.Server, path string, interval time.Duration, logger *slog.Logger) (stop func()) {
 	done, finished := make(chan struct{}), make(chan struct{})
-	saved := srv.Changes() // what was loaded is on disk already
+	saved := srv.Changes() // nothing changed yet: the first save waits for a change (shutdown saves anyway)
 	go func() {
 		defer close(finished)
 		tick := time.NewTicker(interval)

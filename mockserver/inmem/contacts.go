@@ -387,14 +387,13 @@ func (s *Store) apply(info *crm.Location, c *crm.Contact, in *crm.ContactInput) 
 		msgs = append(msgs, mergeDND(c, in.DNDSettings)...)
 	}
 	if in.InboundDNDSettings != nil {
-		if slices.Contains(inboundDNDStatuses, in.InboundDNDSettings.All.Status) {
-			d := *in.InboundDNDSettings
-			d.All.Code = "" // inbound settings have no code
-			c.InboundDNDSettings = &d
+		if d, ok := inboundDND(in.InboundDNDSettings); ok {
+			c.InboundDNDSettings = d
 		} else {
 			msgs = append(msgs, msgInboundDND)
 		}
 	}
+
 	if in.Tags != nil {
 		c.Tags = crm.NormalizeTags(*in.Tags)
 	}
@@ -437,6 +436,18 @@ var dndStatuses = []string{"active", "inactive", "permanent"}
 var inboundDNDStatuses = []string{"active", "inactive"}
 
 var msgInboundDND = "inboundDndSettings.all.status must be one of the following values: " + strings.Join(inboundDNDStatuses, ", ")
+
+// inboundDND returns a copy of in as the store keeps it (no code: inbound
+// settings have none), or false when its status is not one of
+// inboundDNDStatuses.
+func inboundDND(in *crm.InboundDNDSettings) (*crm.InboundDNDSettings, bool) {
+	if !slices.Contains(inboundDNDStatuses, in.All.Status) {
+		return nil, false
+	}
+	d := *in
+	d.All.Code = ""
+	return &d, true
+}
 
 // mergeDND merges per-channel settings into c's (a copy the caller owns).
 func mergeDND(c *crm.Contact, in map[string]crm.DNDSetting) []string {

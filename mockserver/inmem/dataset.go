@@ -396,14 +396,14 @@ func (s *Store) canonical(info *crm.Location, c *crm.Contact, now crm.Millis) st
 		cb := *c.CreatedBy
 		c.CreatedBy = &cb
 	}
-	if in := c.InboundDNDSettings; in != nil {
-		if !slices.Contains(inboundDNDStatuses, in.All.Status) {
+	if c.InboundDNDSettings != nil {
+		d, ok := inboundDND(c.InboundDNDSettings)
+		if !ok {
 			return msgInboundDND
 		}
-		d := *in
-		d.All.Code = ""
-		c.InboundDNDSettings = &d
+		c.InboundDNDSettings = d
 	}
+
 	c.LocationID = info.ID
 	c.Email = strings.TrimSpace(c.Email)
 	c.Phone = s.normPhone(info, c.Phone)

@@ -24,28 +24,21 @@ type version struct {
 	from, until crm.Millis // search sees it while from <= now-lag < until
 }
 
-// stamp returns the time of a write that read the clock (at) before it took
-// the location's lock: never earlier than the location's last write, so that
-// writes are timed in the order they changed the location. Two requests that
-// read the clock a millisecond apart may take the lock in either order;
-// without this a contact's DateUpdated could go back, and the search lag's
-// versions (each valid until the next write) could overlap.
-func (l *location) stamp(at crm.Millis) crm.Millis {
+// changing is called by every write that moves a contact's DateUpdated or
+// deletes it, before it changes the contact at i. It returns the write's
+// time: at, the clock as the write read it before taking the location's
+// lock, but never earlier than the location's last write, so that writes are
+// timed in the order they changed the location (two requests that read the
+// clock a millisecond apart may take the lock in either order; without this
+// a DateUpdated could go back, and the lag's versions could overlap). With a
+// search lag it also records the contact as it is, so that search can go on
+// seeing it for the lag.
+func (l *location) changing(i int32, at crm.Millis) crm.Millis {
 	at = max(at, l.lastWrite)
 	l.lastWrite = at
-	return at
-}
-
-// changing records the contact at i as it is, before a write at time at (a
-// stamp) changes it, so that search can go on seeing it for the lag. Every write
-// that moves a contact's DateUpdated or deletes it calls it first.
-func (l *location) changing(i int32, at crm.Millis) {
-	if l.lag <= 0 {
-		return
-	}
 	r := &l.recs[i]
-	if r.deleted {
-		return
+	if l.lag <= 0 || r.deleted {
+		return at
 	}
 	old := *r
 	old.seg, old.tasks, old.notes = -1, nil, nil
@@ -67,6 +60,7 @@ func (l *location) changing(i int32, at crm.Millis) {
 	if len(l.past) >= l.sweepAt {
 		l.sweep(horizon)
 	}
+	return at
 }
 
 // sweep drops the versions no search can see any more, so that the past

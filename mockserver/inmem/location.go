@@ -38,7 +38,7 @@ type location struct {
 	past    map[int32][]version
 	sweepAt int
 	// lastWrite is the time of the latest write that moved a contact's
-	// DateUpdated or deleted it (see stamp).
+	// DateUpdated or deleted it (see changing).
 	lastWrite crm.Millis
 }
 
@@ -83,8 +83,7 @@ func (l *location) add(r rec) int32 {
 // replace swaps the contact at i for r (same id, same DateAdded), keeping its
 // tasks and notes.
 func (l *location) replace(i int32, r rec) {
-	r.updated = l.stamp(r.updated)
-	l.changing(i, r.updated)
+	r.updated = l.changing(i, r.updated)
 	l.unindex(i)
 	old := &l.recs[i]
 	r.tasks, r.notes = old.tasks, old.notes
@@ -94,7 +93,7 @@ func (l *location) replace(i int32, r rec) {
 
 // kill turns the live contact at i into a tombstone, at time now.
 func (l *location) kill(i int32, now crm.Millis) {
-	l.changing(i, l.stamp(now))
+	l.changing(i, now)
 	l.orderRemove(i)
 	l.unindex(i)
 	old := &l.recs[i]

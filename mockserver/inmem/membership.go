@@ -59,8 +59,7 @@ func addTags(l *location, i int32, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(added) > 0 {
-		now = l.stamp(now)
-		l.changing(i, now)
+		now = l.changing(i, now)
 		// A new slice: the old one may still be read as a result (OldTags).
 		r.tags = append(slices.Clip(r.tags), added...)
 		r.updated = now
@@ -82,8 +81,7 @@ func removeTags(l *location, i int32, tags []string, now crm.Millis) []string {
 		}
 	}
 	if len(removed) > 0 {
-		now = l.stamp(now)
-		l.changing(i, now)
+		now = l.changing(i, now)
 		r.tags = kept
 		r.updated = now
 	}
@@ -201,8 +199,7 @@ func (s *Store) AddFollowers(ctx context.Context, loc, id string, users []string
 			}
 		}
 		if len(added) > 0 {
-			at := l.stamp(now)
-			l.changing(i, at)
+			at := l.changing(i, now)
 			r.extra().followers = append(slices.Clip(cur), added...)
 			r.updated = at
 		}
@@ -230,8 +227,7 @@ func (s *Store) RemoveFollowers(ctx context.Context, loc, id string, users []str
 			}
 		}
 		if len(removed) > 0 {
-			at := l.stamp(now)
-			l.changing(i, at)
+			at := l.changing(i, now)
 			r.extra().followers = kept
 			r.updated = at
 		}
