@@ -1,6 +1,9 @@
 package mockserver
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // PanicOnForTest makes an operation's handler panic, to test the recover
 // middleware. Call it before any request.
@@ -8,4 +11,16 @@ func PanicOnForTest(s *Server, operationID string) {
 	s.ops[operationID].handle = func(context.Context, *request) (int, any, error) {
 		panic("deliberate test panic")
 	}
+}
+
+// Unimplemented lists the operations of the document that have no handler.
+func Unimplemented(s *Server) []string {
+	var out []string
+	for id, op := range s.ops {
+		if !op.implemented {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

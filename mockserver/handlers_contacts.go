@@ -7,6 +7,7 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
+// getContact serves get-contact: GET /contacts/{contactId}.
 func (s *Server) getContact(ctx context.Context, rq *request) (int, any, error) {
 	// Render under the store's read lock, with no copy of the contact: GET
 	// contact is the operation integrations call most.
@@ -23,6 +24,7 @@ func (s *Server) getContact(ctx context.Context, rq *request) (int, any, error) 
 	return http.StatusOK, rendered{buf}, nil
 }
 
+// createContact serves create-contact: POST /contacts/.
 func (s *Server) createContact(ctx context.Context, rq *request) (int, any, error) {
 	var b contactBody
 	if err := rq.decode(&b); err != nil {
@@ -35,6 +37,7 @@ func (s *Server) createContact(ctx context.Context, rq *request) (int, any, erro
 	return http.StatusCreated, contactAnswer{c: &c, created: true}, nil
 }
 
+// updateContact serves update-contact: PUT /contacts/{contactId}.
 func (s *Server) updateContact(ctx context.Context, rq *request) (int, any, error) {
 	var b contactBody
 	if err := rq.decode(&b); err != nil {
@@ -47,6 +50,7 @@ func (s *Server) updateContact(ctx context.Context, rq *request) (int, any, erro
 	return http.StatusOK, contactAnswer{c: &c, updated: true}, nil
 }
 
+// deleteContact serves delete-contact: DELETE /contacts/{contactId}.
 func (s *Server) deleteContact(ctx context.Context, rq *request) (int, any, error) {
 	if err := s.Store().DeleteContact(ctx, rq.loc, rq.param("contactId")); err != nil {
 		return 0, nil, err

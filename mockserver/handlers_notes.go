@@ -20,6 +20,7 @@ func (b *noteBody) input() crm.NoteInput {
 	return crm.NoteInput{Body: b.Body, UserID: b.UserID, Title: b.Title, Color: b.Color, Pinned: b.Pinned}
 }
 
+// getAllNotes serves get-all-notes: GET /contacts/{contactId}/notes.
 func (s *Server) getAllNotes(ctx context.Context, rq *request) (int, any, error) {
 	notes, err := s.Store().Notes(ctx, rq.loc, rq.param("contactId"))
 	if err != nil {
@@ -28,6 +29,7 @@ func (s *Server) getAllNotes(ctx context.Context, rq *request) (int, any, error)
 	return http.StatusOK, notesAnswer{notes}, nil
 }
 
+// getNote serves get-note: GET /contacts/{contactId}/notes/{id}.
 func (s *Server) getNote(ctx context.Context, rq *request) (int, any, error) {
 	n, err := s.Store().Note(ctx, rq.loc, rq.param("contactId"), rq.param("id"))
 	if err != nil {
@@ -36,6 +38,7 @@ func (s *Server) getNote(ctx context.Context, rq *request) (int, any, error) {
 	return http.StatusOK, noteAnswer{&n}, nil
 }
 
+// createNote serves create-note: POST /contacts/{contactId}/notes.
 func (s *Server) createNote(ctx context.Context, rq *request) (int, any, error) {
 	var b noteBody
 	if err := rq.decode(&b); err != nil {
@@ -48,6 +51,7 @@ func (s *Server) createNote(ctx context.Context, rq *request) (int, any, error) 
 	return http.StatusCreated, noteAnswer{&n}, nil
 }
 
+// updateNote serves update-note: PUT /contacts/{contactId}/notes/{id}.
 func (s *Server) updateNote(ctx context.Context, rq *request) (int, any, error) {
 	var b noteBody
 	if err := rq.decode(&b); err != nil {
@@ -60,6 +64,7 @@ func (s *Server) updateNote(ctx context.Context, rq *request) (int, any, error) 
 	return http.StatusOK, noteAnswer{&n}, nil
 }
 
+// deleteNote serves delete-note: DELETE /contacts/{contactId}/notes/{id}.
 func (s *Server) deleteNote(ctx context.Context, rq *request) (int, any, error) {
 	if err := s.Store().DeleteNote(ctx, rq.loc, rq.param("contactId"), rq.param("id")); err != nil {
 		return 0, nil, err

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"context"
 	"net/http"
-	"time"
 )
 
 type tagsBody struct {
@@ -20,10 +19,7 @@ type tagsRemovedResponse struct {
 	TagsRemoved []string `json:"tagsRemoved"`
 }
 
-type eventsResponse struct {
-	Events []eventView `json:"events"`
-}
-
+// addTags serves add-tags: POST /contacts/{contactId}/tags.
 func (s *Server) addTags(ctx context.Context, rq *request) (int, any, error) {
 	var b tagsBody
 	if err := rq.decode(&b); err != nil {
@@ -36,6 +32,8 @@ func (s *Server) addTags(ctx context.Context, rq *request) (int, any, error) {
 	return http.StatusCreated, tagsAddedResponse{Tags: nonNil(c.Tags), TagsAdded: nonNil(added)}, nil
 }
 
+// removeTags serves remove-tags: DELETE /contacts/{contactId}/tags.
+//
 // removeTags is a DELETE with a JSON body, as the official SDK sends it.
 func (s *Server) removeTags(ctx context.Context, rq *request) (int, any, error) {
 	var b tagsBody
@@ -47,30 +45,4 @@ func (s *Server) removeTags(ctx context.Context, rq *request) (int, any, error) 
 		return 0, nil, err
 	}
 	return http.StatusOK, tagsRemovedResponse{Tags: nonNil(c.Tags), TagsRemoved: nonNil(removed)}, nil
-}
-
-func (s *Server) getAppointments(ctx context.Context, rq *request) (int, any, error) {
-	appts, err := s.Store().Appointments(ctx, rq.loc, rq.param("contactId"))
-	if err != nil {
-		return 0, nil, err
-	}
-	loc := s.locationTZ(ctx, rq.loc)
-	out := eventsResponse{Events: make([]eventView, len(appts))}
-	for i := range appts {
-		out.Events[i] = newEventView(&appts[i], loc, s.settings.AppointmentTimeFormat)
-	}
-	return http.StatusOK, out, nil
-}
-
-// locationTZ is the location's time zone, UTC when unknown.
-func (s *Server) locationTZ(ctx context.Context, loc string) *time.Location {
-	l, err := s.Store().Location(ctx, loc)
-	if err != nil || l.Timezone == "" {
-		return time.UTC
-	}
-	tz, err := time.LoadLocation(l.Timezone)
-	if err != nil {
-		return time.UTC
-	}
-	return tz
 }

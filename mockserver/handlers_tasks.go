@@ -28,6 +28,7 @@ func (b *taskBody) input() (crm.TaskInput, error) {
 	return in, nil
 }
 
+// getAllTasks serves get-all-tasks: GET /contacts/{contactId}/tasks.
 func (s *Server) getAllTasks(ctx context.Context, rq *request) (int, any, error) {
 	tasks, err := s.Store().Tasks(ctx, rq.loc, rq.param("contactId"))
 	if err != nil {
@@ -36,6 +37,7 @@ func (s *Server) getAllTasks(ctx context.Context, rq *request) (int, any, error)
 	return http.StatusOK, tasksAnswer{tasks}, nil
 }
 
+// getTask serves get-task: GET /contacts/{contactId}/tasks/{taskId}.
 func (s *Server) getTask(ctx context.Context, rq *request) (int, any, error) {
 	t, err := s.Store().Task(ctx, rq.loc, rq.param("contactId"), rq.param("taskId"))
 	if err != nil {
@@ -44,6 +46,7 @@ func (s *Server) getTask(ctx context.Context, rq *request) (int, any, error) {
 	return http.StatusOK, taskAnswer{&t}, nil
 }
 
+// createTask serves create-task: POST /contacts/{contactId}/tasks.
 func (s *Server) createTask(ctx context.Context, rq *request) (int, any, error) {
 	in, err := decodeTask(rq)
 	if err != nil {
@@ -56,6 +59,7 @@ func (s *Server) createTask(ctx context.Context, rq *request) (int, any, error) 
 	return http.StatusCreated, taskAnswer{&t}, nil
 }
 
+// updateTask serves update-task: PUT /contacts/{contactId}/tasks/{taskId}.
 func (s *Server) updateTask(ctx context.Context, rq *request) (int, any, error) {
 	in, err := decodeTask(rq)
 	if err != nil {
@@ -68,11 +72,14 @@ func (s *Server) updateTask(ctx context.Context, rq *request) (int, any, error) 
 	return http.StatusOK, taskAnswer{&t}, nil
 }
 
+// updateTaskCompleted serves update-task-completed: PUT /contacts/{contactId}/tasks/{taskId}/completed.
+//
 // updateTaskCompleted takes only {completed}, which the document enforces.
 func (s *Server) updateTaskCompleted(ctx context.Context, rq *request) (int, any, error) {
 	return s.updateTask(ctx, rq)
 }
 
+// deleteTask serves delete-task: DELETE /contacts/{contactId}/tasks/{taskId}.
 func (s *Server) deleteTask(ctx context.Context, rq *request) (int, any, error) {
 	if err := s.Store().DeleteTask(ctx, rq.loc, rq.param("contactId"), rq.param("taskId")); err != nil {
 		return 0, nil, err

@@ -6,20 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
-	"mime"
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ghlmock/ghlmock/mockserver/journal"
+	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 	"github.com/ghlmock/ghlmock/openapi"
 )
 
@@ -27,7 +21,7 @@ import (
 type request struct {
 	r       *http.Request
 	op      *operation
-	params  [openapi.MaxParams]string // unescaped, in the order of op.Template.Names()
+	vars    map[string]string // path parameters, unescaped, as the router matched them
 	traceID string
 	start   time.Time
 
@@ -37,6 +31,11 @@ type request struct {
 	value any    // the body decoded, for validation
 	fault string // the fault rule that applied, if any
 
+	// rate is the rate-limit decision the answer's X-RateLimit-* headers
+	// report, once rated is set (see setRateHeaders).
+	rate  ratelimit.Decision
+	rated bool
+
 	recorded bool // journalled and logged already (see record)
 
 	queryValues url.Values // see values
@@ -44,27 +43,7 @@ type request struct {
 }
 
 // param returns a path parameter, unescaped.
-func (rq *request) param(name string) string {
-	for i, n := range rq.op.Template.Names() {
-		if n == name {
-			return rq.params[i]
-		}
-	}
-	return ""
-}
-
-// pathParams returns the path parameters as a map, for the validator.
-func (rq *request) pathParams() map[string]string {
-	names := rq.op.Template.Names()
-	if len(names) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(names))
-	for i, n := range names {
-		m[n] = rq.params[i]
-	}
-	return m
-}
+func (rq *request) param(name string) string { return rq.vars[name] }
 
 // values returns the query string, parsed once.
 func (rq *request) values() url.Values {
@@ -113,18 +92,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (faults need it).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// ServeHTTP serves the operation, for callers that use the router directly.
-func (op *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	op.srv.serveOperation(op, w, r)
-}
-
-// serveOperation runs the pipeline of one operation.
-func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request) {
-	rq := &request{r: r, op: op, traceID: newTraceID(), start: time.Now()}
-	raw, _ := op.Template.Match(r.URL.EscapedPath())
-	for i := range op.Template.Names() {
-		rq.params[i] = unescape(raw[i])
-	}
+// serveOperation serves one request the router matched to op, with the path
+// parameters it matched.
+func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request, vars map[string]string) {
+	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
 	rq.sw = statusWriter{ResponseWriter: w} // one allocation with the request
 	sw := &rq.sw
 	defer func() {
@@ -136,7 +107,7 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 			s.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("operationId", op.ID),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			if sw.status == 0 {
-				s.writeError(sw, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
+				s.refuse(sw, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
 			}
 		}
 		s.record(rq, sw.status)
@@ -145,6 +116,45 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 		return
 	}
 	s.pipeline(sw, rq)
+}
+
+// pipeline runs a request through GHL's steps, in the real API's order; the
+// first step that refuses it answers.
+func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
+	if e := s.authenticate(rq); e != nil { // 401: no, unknown or expired token
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.rateLimit(rq); e != nil { // 429: the app's burst or daily limit at the location
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.checkVersion(rq); e != nil { // 401/400: the Version header
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.checkScope(rq); e != nil { // 401: the operation's scope
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.readBody(w, rq); e != nil { // 413/400: what body-parser refuses
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.validate(rq); e != nil { // 422: the document's parameters and body schema
+		s.refuse(w, rq, e)
+		return
+	}
+	if e := s.checkLocation(rq); e != nil { // 403: another location named in the query or body
+		s.refuse(w, rq, e)
+		return
+	}
+	status, body, err := rq.op.handle(rq.r.Context(), rq)
+	if err != nil {
+		s.refuse(w, rq, s.toAPIError(rq, err))
+		return
+	}
+	s.answer(w, rq, status, body)
 }
 
 // record adds the request to the journal and writes its log line. Status 0
@@ -196,31 +206,6 @@ func (s *Server) record(rq *request, status int) {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }
 
-func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
-	if e := s.authenticate(w, rq); e != nil {
-		s.writeError(w, rq, e)
-		return
-	}
-	if e := s.readBody(w, rq); e != nil {
-		s.writeError(w, rq, e)
-		return
-	}
-	if e := s.validate(rq); e != nil {
-		s.writeError(w, rq, e)
-		return
-	}
-	if e := s.checkLocation(rq); e != nil {
-		s.writeError(w, rq, e)
-		return
-	}
-	status, body, err := rq.op.handle(rq.r.Context(), rq)
-	if err != nil {
-		s.writeError(w, rq, s.toAPIError(rq, err))
-		return
-	}
-	s.writeJSON(w, rq, status, body)
-}
-
 // toAPIError turns a handler's error into GHL's answer; anything unexpected
 // is logged and answered 500 without details.
 func (s *Server) toAPIError(rq *request, err error) *apiError {
@@ -238,255 +223,6 @@ func (s *Server) toAPIError(rq *request, err error) *apiError {
 
 // Error implements error so handlers can return an *apiError directly.
 func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Message) }
-
-// maxJSONDepth bounds the nesting of request bodies; no GHL body nests deeper
-// than a handful of levels (search filter groups being the deepest).
-const maxJSONDepth = 32
-
-// readBody reads and checks the request body the way Express's body-parser
-// does before any route runs: too large → 413; a JSON content type with a body
-// that is not valid UTF-8, nests absurdly deep, is not an object or array at
-// the top (strict mode) or does not parse → 400. An operation that takes no
-// body then ignores it; one that takes a body refuses any other content type
-// (400), and reads an empty body as {} so that missing required fields get
-// GHL's field-level 422.
-func (s *Server) readBody(w http.ResponseWriter, rq *request) *apiError {
-	r := rq.r
-	if r.Body == nil || r.Body == http.NoBody {
-		return s.defaultBody(rq)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return newError(http.StatusRequestEntityTooLarge, "request entity too large")
-		}
-		return newError(http.StatusBadRequest, "could not read the request body")
-	}
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return s.defaultBody(rq)
-	}
-	ct := r.Header.Get("Content-Type")
-	takesBody := rq.op.Route.Operation.RequestBody != nil
-	if !isJSON(ct) {
-		if !takesBody {
-			return nil
-		}
-		return newError(http.StatusBadRequest, fmt.Sprintf("Unsupported Content-Type %q: send the body as application/json", ct))
-	}
-	switch {
-	case !utf8.Valid(body):
-		return newError(http.StatusBadRequest, "The request body is not valid UTF-8")
-	case trimmed[0] != '{' && trimmed[0] != '[':
-		return newError(http.StatusBadRequest, fmt.Sprintf("Unexpected token %c in JSON at position %d", trimmed[0], bytes.IndexByte(body, trimmed[0])))
-	case jsonDepth(body) > maxJSONDepth:
-		return newError(http.StatusBadRequest, fmt.Sprintf("The request body nests deeper than %d levels", maxJSONDepth))
-	}
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
-		return newError(http.StatusBadRequest, jsonSyntaxMessage(body))
-	}
-	if takesBody {
-		rq.body, rq.value = body, value
-	}
-	return nil
-}
-
-func (s *Server) defaultBody(rq *request) *apiError {
-	if rq.op.Route.Operation.RequestBody != nil {
-		rq.body, rq.value = []byte("{}"), map[string]any{}
-	}
-	return nil
-}
-
-func isJSON(contentType string) bool {
-	if contentType == "" {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-// jsonDepth returns the deepest nesting of objects and arrays in b, counting
-// brackets outside strings.
-func jsonDepth(b []byte) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			deepest = max(deepest, depth)
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return deepest
-}
-
-// jsonSyntaxMessage describes a syntax error the way body-parser does
-// ("Unexpected token } in JSON at position 10").
-func jsonSyntaxMessage(body []byte) string {
-	var v any
-	err := json.Unmarshal(body, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		pos := int(se.Offset) - 1
-		if strings.Contains(se.Error(), "unexpected end") || pos < 0 || pos >= len(body) {
-			return "Unexpected end of JSON input"
-		}
-		return fmt.Sprintf("Unexpected token %s in JSON at position %d", string(body[pos]), pos)
-	}
-	return "Invalid JSON in the request body"
-}
-
-// checkLocation answers 403 when the request names a location other than the
-// token's, in the query or at the top of the body.
-func (s *Server) checkLocation(rq *request) *apiError {
-	if rq.op.queryLocation {
-		if loc, ok := rq.values()["locationId"]; ok && (len(loc) != 1 || loc[0] != rq.loc) {
-			return s.forbidden()
-		}
-	}
-	if rq.op.bodyLocation {
-		if m, ok := rq.value.(map[string]any); ok {
-			if loc, ok := m["locationId"].(string); ok && loc != rq.loc {
-				return s.forbidden()
-			}
-		}
-	}
-	return nil
-}
-
-// rendered is an answer a handler already wrote into a pooled buffer.
-type rendered struct{ buf *[]byte }
-
-// bufPool recycles answer buffers: every answer of the hot operations is
-// written into one.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-// marshal encodes v as compact JSON without HTML escaping (GHL writes a
-// nextPageUrl's & as &, not \u0026).
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// writeJSON answers a success body with traceId added as its last key.
-func (s *Server) writeJSON(w http.ResponseWriter, rq *request, status int, body any) {
-	if r, ok := body.(rendered); ok {
-		b := withTraceID(*r.buf, rq.traceID)
-		s.writeBody(w, status, b)
-		*r.buf = b
-		bufPool.Put(r.buf)
-		return
-	}
-	if a, ok := body.(appender); ok {
-		buf := bufPool.Get().(*[]byte)
-		b := a.appendJSON((*buf)[:0])
-		b = withTraceID(b, rq.traceID)
-		s.writeBody(w, status, b) // Write copies b before it returns
-		if cap(b) <= 64<<10 {     // a huge list answer is not worth keeping
-			*buf = b
-			bufPool.Put(buf)
-		}
-		return
-	}
-	b, err := marshal(body)
-	if err != nil {
-		s.log.LogAttrs(rq.r.Context(), slog.LevelError, "encode response", slog.String("operationId", rq.op.ID), slog.String("error", err.Error()))
-		s.writeError(w, rq, newError(http.StatusInternalServerError, "Internal Server Error"))
-		return
-	}
-	s.writeBody(w, status, withTraceID(b, rq.traceID))
-}
-
-func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
-	b, _ := marshal(e.body())
-	s.writeBody(w, e.Status, withTraceID(b, rq.traceID))
-}
-
-// jsonContentType is shared by every answer (see setRateHeaders).
-var jsonContentType = []string{"application/json; charset=utf-8"}
-
-func (s *Server) writeBody(w http.ResponseWriter, status int, b []byte) {
-	h := w.Header()
-	h["Content-Type"] = jsonContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// withTraceID appends "traceId" to a JSON object.
-func withTraceID(obj []byte, traceID string) []byte {
-	if len(obj) < 2 || obj[len(obj)-1] != '}' || traceID == "" {
-		return obj
-	}
-	out := obj[:len(obj)-1] // appends in place when obj has room
-	if len(obj) > 2 {
-		out = append(out, ',')
-	}
-	out = append(out, `"traceId":"`...)
-	out = append(out, traceID...)
-	return append(out, `"}`...)
-}
-
-// newTraceID returns a random UUID v4, as GHL's traceId.
-func newTraceID() string {
-	const hex = "0123456789abcdef"
-	var b [36]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	hi = hi&^(0xf<<12) | 0x4<<12 // version 4
-	lo = lo&^(0x3<<62) | 0x2<<62 // RFC 4122 variant
-	j := 0
-	for i := range 32 {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			b[j] = '-'
-			j++
-		}
-		var nib uint64
-		if i < 16 {
-			nib = hi >> (60 - 4*i) & 0xf
-		} else {
-			nib = lo >> (60 - 4*(i-16)) & 0xf
-		}
-		b[j] = hex[nib]
-		j++
-	}
-	return string(b[:])
-}
-
-// unescape unescapes a path parameter (templates match the escaped path, so
-// that %2F stays inside one segment).
-func unescape(v string) string {
-	if strings.IndexByte(v, '%') < 0 {
-		return v
-	}
-	if u, err := url.PathUnescape(v); err == nil {
-		return u
-	}
-	return v
-}
 
 // serveNotFound answers paths and methods no operation has, as Express does.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {

@@ -1,108 +1,126 @@
 package mockserver
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
+	"strings"
+	"sync"
 
 	"github.com/gorilla/mux"
+
+	"github.com/ghlmock/ghlmock/mockserver/validation"
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
-// handlers maps every operationId of the document to its handler. An
-// operation of the document without an entry answers 501 (see
+// handlerFunc serves one operation once the pipeline has authenticated and
+// validated the request. It returns the success status and body, or an error:
+// a *apiError or *crm.Error is answered as GHL would; anything else is a 500.
+type handlerFunc func(ctx context.Context, rq *request) (int, any, error)
+
+// handlers maps every operationId of the document to its handler, named
+// after it. An operation of the document without an entry answers 501 (see
 // TestEveryOperationHasAHandler).
 func (s *Server) handlers() map[string]handlerFunc {
 	return map[string]handlerFunc{
-		// contacts
+		// contacts (handlers_contacts.go)
 		"get-contact":    s.getContact,
 		"create-contact": s.createContact,
 		"update-contact": s.updateContact,
 		"delete-contact": s.deleteContact,
-		// tasks
+		// search and lists (handlers_search.go)
+		"get-contacts":             s.getContacts,
+		"search-contacts-advanced": s.searchContactsAdvanced,
+		// upsert and duplicates (handlers_upsert.go)
+		"upsert-contact":        s.upsertContact,
+		"get-duplicate-contact": s.getDuplicateContact,
+		// businesses (handlers_businesses.go)
+		"get-contacts-by-businessId": s.getContactsByBusinessId,
+		// tasks (handlers_tasks.go)
 		"get-all-tasks":         s.getAllTasks,
 		"get-task":              s.getTask,
 		"create-task":           s.createTask,
 		"update-task":           s.updateTask,
 		"update-task-completed": s.updateTaskCompleted,
 		"delete-task":           s.deleteTask,
-		// notes
+		// notes (handlers_notes.go)
 		"get-all-notes": s.getAllNotes,
 		"get-note":      s.getNote,
 		"create-note":   s.createNote,
 		"update-note":   s.updateNote,
 		"delete-note":   s.deleteNote,
-		// appointments and tags
-		"get-appointments-for-contact": s.getAppointments,
-		"add-tags":                     s.addTags,
-		"remove-tags":                  s.removeTags,
-		// lists, search, duplicates, upsert, businesses
-		"get-contacts":                     s.getContacts,
-		"search-contacts-advanced":         s.searchContacts,
-		"get-duplicate-contact":            s.getDuplicateContact,
-		"upsert-contact":                   s.upsertContact,
-		"get-contacts-by-businessId":       s.getContactsByBusiness,
-		"add-remove-contact-from-business": s.bulkBusiness,
-		"create-association":               s.bulkTags,
-		// followers, campaigns, workflows
-		"add-followers-contact":              s.addFollowers,
-		"remove-followers-contact":           s.removeFollowers,
-		"add-contact-to-campaign":            s.addToCampaign,
-		"remove-contact-from-campaign":       s.removeFromCampaign,
-		"remove-contact-from-every-campaign": s.removeFromAllCampaigns,
-		"add-contact-to-workflow":            s.addToWorkflow,
-		"delete-contact-from-workflow":       s.removeFromWorkflow,
+		// tags (handlers_tags.go)
+		"add-tags":    s.addTags,
+		"remove-tags": s.removeTags,
+		// appointments (handlers_appointments.go)
+		"get-appointments-for-contact": s.getAppointmentsForContact,
+		// followers (handlers_followers.go)
+		"add-followers-contact":    s.addFollowersContact,
+		"remove-followers-contact": s.removeFollowersContact,
+		// campaigns (handlers_campaigns.go)
+		"add-contact-to-campaign":            s.addContactToCampaign,
+		"remove-contact-from-campaign":       s.removeContactFromCampaign,
+		"remove-contact-from-every-campaign": s.removeContactFromEveryCampaign,
+		// workflows (handlers_workflows.go)
+		"add-contact-to-workflow":      s.addContactToWorkflow,
+		"delete-contact-from-workflow": s.deleteContactFromWorkflow,
+		// bulk (handlers_bulk.go)
+		"create-association":               s.createAssociation,
+		"add-remove-contact-from-business": s.addRemoveContactFromBusiness,
 	}
 }
 
-// buildRoutes registers one gorilla/mux route per operation of the document,
-// in matching order (static segments before parameters); anything else
-// answers GHL's 404. Each route matches with the operation's compiled
-// template (method, then segments; a trailing slash optional, as in Express)
-// instead of a regular expression: it is the hot path of every request.
+// operation is one operation of the document with its handler and what the
+// pipeline precomputes for it. It is its route's http.Handler.
+type operation struct {
+	srv *Server
+	*openapi.Operation
+	handle      handlerFunc
+	implemented bool
+	// validation is the operation's compiled request validation.
+	validation *validation.Operation
+	// bodyLocation reports that the request body has a top-level locationId
+	// that must be the token's location.
+	bodyLocation bool
+	// queryLocation likewise for the query string.
+	queryLocation bool
+	// writes reports that the operation changes state: it needs
+	// contacts.write (search, a POST, needs only contacts.readonly).
+	writes bool
+}
+
+// ServeHTTP serves the operation for a caller that routed the request with
+// the server's router itself (mux.Vars carry the path parameters).
+func (op *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op.srv.serveOperation(op, w, r, mux.Vars(r))
+}
+
+// buildRoutes builds the router: the admin API under /_mock/, then one route
+// per operation of the document (openapi.Spec.Route); anything else answers
+// GHL's 404 (ServeHTTP).
 func (s *Server) buildRoutes() error {
 	hs := s.handlers()
-	// SkipClean: Express does not clean paths either, so /contacts/../tags is
-	// a contact named ".." (400 not found), not a redirect.
-	// No NotFoundHandler: when nothing matches, ServeHTTP answers GHL's 404.
 	r := mux.NewRouter().UseEncodedPath().SkipClean(true)
-	r.PathPrefix(adminPrefix).Handler(s.adminHandler())
-
-	// One subrouter per method, so that a request only walks the routes of
-	// its own method (a MatcherFunc, not Methods: gorilla/mux walks the
-	// subrouter of a mismatched Methods matcher anyway, to report 405).
-	byMethod := map[string]*mux.Router{}
+	admin := s.adminHandler()
+	r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
+		return strings.HasPrefix(req.URL.Path, adminPrefix)
+	}).Handler(admin)
 	s.ops = map[string]*operation{}
-	for _, o := range s.spec.Operations() {
-		op := &operation{srv: s, Operation: o, handle: hs[o.ID]}
+	s.spec.Route(r, func(o *openapi.Operation) http.Handler {
+		op := &operation{srv: s, Operation: o, handle: hs[o.ID], validation: validation.Compile(o)}
 		op.implemented = op.handle != nil
-		op.writes = slices.Contains(o.Scopes, "contacts.write")
 		if !op.implemented {
 			op.handle = notImplemented
 		}
+		op.writes = slices.Contains(o.Scopes, "contacts.write")
 		op.queryLocation = o.Route.Operation.Parameters.GetByInAndName("query", "locationId") != nil
-		op.bodySchema = bodySchema(o)
-		if op.bodySchema != nil {
-			_, op.bodyLocation = op.bodySchema.Properties["locationId"]
-		}
-		op.validation = validationRoute(o)
-		op.validateParams = len(op.validation.Operation.Parameters) > 0
-		if op.validateParams {
-			op.params = compileParams(o, op.validation)
+		if sc := validation.BodySchema(o); sc != nil {
+			_, op.bodyLocation = sc.Properties["locationId"]
 		}
 		s.ops[o.ID] = op
-		sub := byMethod[o.Method]
-		if sub == nil {
-			method := o.Method
-			sub = r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool { return req.Method == method }).Subrouter()
-			byMethod[o.Method] = sub
-		}
-		tmpl := o.Template
-		sub.NewRoute().Name(o.ID).Handler(op).MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
-			_, ok := tmpl.Match(req.URL.EscapedPath())
-			return ok
-		})
-	}
+		return op
+	})
 	for id := range hs {
 		if _, ok := s.ops[id]; !ok {
 			return fmt.Errorf("mockserver: handler for %q, which the document does not have", id)
@@ -112,14 +130,25 @@ func (s *Server) buildRoutes() error {
 	return nil
 }
 
-// Unimplemented lists the operations of the document that have no handler.
-func (s *Server) Unimplemented() []string {
-	var out []string
-	for id, op := range s.ops {
-		if !op.implemented {
-			out = append(out, id)
-		}
+// varsPool recycles the maps the router stores path parameters in, so that
+// routing a request allocates none.
+var varsPool = sync.Pool{New: func() any { return make(map[string]string, openapi.MaxParams) }}
+
+// ServeHTTP routes the request with the router, once: the route that
+// matches carries the operation and its path parameters to the pipeline.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	vars := varsPool.Get().(map[string]string)
+	m := mux.RouteMatch{Vars: vars}
+	matched := s.router.Match(r, &m)
+	op, isOp := m.Handler.(*operation)
+	switch {
+	case !matched:
+		s.serveNotFound(w, r)
+	case isOp:
+		s.serveOperation(op, w, r, vars)
+	default:
+		m.Handler.ServeHTTP(w, r)
 	}
-	sort.Strings(out)
-	return out
+	clear(vars)
+	varsPool.Put(vars)
 }

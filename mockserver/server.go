@@ -1,8 +1,9 @@
 // Package mockserver is ghlmock's HTTP server: a stateful fake of the
 // GoHighLevel API v2 Contacts endpoints. Routes come from the OpenAPI document,
-// one per operationId; every request goes through one pipeline (trace id,
-// journal, faults, rate limit, auth, validation) before the operation's
-// handler reads or changes the in-memory store.
+// one per operationId (routes.go); every request goes through one pipeline
+// (pipeline.go: faults, token, rate limit, Version, scope, body, validation,
+// location) before the operation's handler (handlers_*.go, one file per
+// resource) reads or changes the in-memory store.
 //
 // The server is a plain http.Handler, so a Go test can run it with
 // httptest.NewServer, with no process and no port of its own:
@@ -16,14 +17,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // appointment times in the location's zone, on machines without zoneinfo
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers"
 	"github.com/gorilla/mux"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
@@ -115,37 +113,6 @@ type Server struct {
 // reset and state import. A caller that persists the state saves it when the
 // count has moved (serve --state does, every --state-every).
 func (s *Server) Changes() uint64 { return s.changes.Load() }
-
-// operation is one route of the document with its handler. It is the
-// route's http.Handler too, for callers that use the router directly.
-type operation struct {
-	srv *Server
-	*openapi.Operation
-	handle      handlerFunc
-	implemented bool
-	// validation is the route the request validator sees: the operation
-	// without what the pipeline has checked already (security, Version).
-	validation *routers.Route
-	// validateParams reports that validation has parameters left to check;
-	// params are their compiled checks (nil: openapi3filter checks them).
-	validateParams bool
-	params         paramChecks
-	// bodySchema is the schema of the JSON request body, if any.
-	bodySchema *openapi3.Schema
-	// bodyLocation reports that the request body has a top-level locationId
-	// that must be the token's location.
-	bodyLocation bool
-	// queryLocation likewise for the query string.
-	queryLocation bool
-	// writes reports that the operation changes state: it needs
-	// contacts.write (search, a POST, needs only contacts.readonly).
-	writes bool
-}
-
-// handlerFunc serves one operation once the pipeline has authenticated and
-// validated the request. It returns the success status and body, or an error:
-// a *apiError or *crm.Error is answered as GHL would; anything else is a 500.
-type handlerFunc func(ctx context.Context, rq *request) (int, any, error)
 
 // New builds a server: it loads the document and fixtures, generates the
 // seeded data and registers one route per operation.
@@ -253,24 +220,6 @@ func (s *Server) Store() crm.Store { return s.store.Load() }
 
 // Clock returns the server's clock, which tests can move forward.
 func (s *Server) Clock() *Clock { return s.clock }
-
-// ServeHTTP routes the request with the gorilla/mux router and runs the
-// operation's pipeline. It calls the router's Match itself rather than its
-// ServeHTTP, which would copy the request twice to put the route and its
-// variables in the context; the operation reads its parameters from its
-// compiled template instead.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var m mux.RouteMatch
-	if !s.router.Match(r, &m) {
-		s.serveNotFound(w, r)
-		return
-	}
-	if op, ok := m.Handler.(*operation); ok {
-		s.serveOperation(op, w, r)
-		return
-	}
-	m.Handler.ServeHTTP(w, r)
-}
 
 // Reset brings the mock back to its seeded state: the store regenerated, rate
 // counters, journal and clock offset cleared, tokens as the fixtures declare

@@ -9,7 +9,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -32,8 +31,9 @@ type Spec struct {
 	// Servers are the servers the document declared before they were cleared.
 	Servers openapi3.Servers
 
-	ops  []*Operation // in matching order: static segments before parameters
-	byID map[string]*Operation
+	ops     []*Operation // in matching order: static segments before parameters
+	byID    map[string]*Operation
+	matcher matchRouter
 }
 
 // Operation is one (method, path) of the document.
@@ -169,32 +169,3 @@ func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.Ha
 
 // ErrNotFound is returned by Match when no operation has the request's path and method.
 var ErrNotFound = errors.New("openapi: no operation for this method and path")
-
-// Match finds the operation for a method and a request path (as sent, still
-// escaped) and returns its path parameters, unescaped. A trailing slash is
-// optional on every path, as the real API treats /contacts and /contacts/
-// alike.
-func (s *Spec) Match(method, path string) (*Operation, map[string]string, error) {
-	for _, op := range s.ops {
-		if op.Method != method {
-			continue
-		}
-		values, ok := op.Template.Match(path)
-		if !ok {
-			continue
-		}
-		var params map[string]string
-		for i, name := range op.Template.Names() {
-			if params == nil {
-				params = map[string]string{}
-			}
-			v, err := url.PathUnescape(values[i])
-			if err != nil {
-				v = values[i]
-			}
-			params[name] = v
-		}
-		return op, params, nil
-	}
-	return nil, nil, ErrNotFound
-}

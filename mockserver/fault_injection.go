@@ -11,7 +11,6 @@ import (
 
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
-	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 )
 
 // fixtureFaults reads the fault rules of the fixtures, naming the file and
@@ -78,8 +77,16 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 	if d.Status == 0 {
 		return false // latency only: answer normally
 	}
+	// An injected answer carries the rate-limit headers every GHL answer
+	// does, of the request's token but charged nothing; an injected 429
+	// reads as a spent burst window.
+	t, _ := s.tokens.lookup(bearer(rq.r))
+	rq.rate, rq.rated = s.uncharged(t), true
+	if d.Status == http.StatusTooManyRequests {
+		rq.rate.Remaining, rq.rate.Allowed = 0, false
+	}
 	h := w.Header()
-	s.setFaultRateHeaders(h, rq, d.Status)
+	s.setRateHeaders(h, rq)
 	for k, v := range d.Headers {
 		h.Set(k, v)
 	}
@@ -97,25 +104,6 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 	}
 	s.writeError(w, rq, &apiError{Status: d.Status, Message: msg})
 	return true
-}
-
-// setFaultRateHeaders gives an injected answer the rate-limit headers every
-// GHL answer carries; an injected 429 reads as a spent burst window.
-func (s *Server) setFaultRateHeaders(h http.Header, rq *request, status int) {
-	lim := s.defaultLimits()
-	if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
-		lim = t.Limits
-	}
-	now := s.clock.Now()
-	d := ratelimit.Decision{Limits: lim, Remaining: lim.Burst, DailyRemaining: lim.Daily,
-		Reset: now.Add(lim.Window), DailyReset: now.Add(24 * time.Hour)}
-	if status == http.StatusTooManyRequests {
-		d.Remaining = 0
-	}
-	setRateHeaders(h, d, nil)
-	if status == http.StatusTooManyRequests && s.settings.RetryAfter {
-		h.Set("Retry-After", strconv.Itoa(int(lim.Window/time.Second)))
-	}
 }
 
 func bearer(r *http.Request) string {

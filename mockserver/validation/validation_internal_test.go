@@ -1,4 +1,4 @@
-package mockserver
+package validation
 
 import (
 	"math"
@@ -10,45 +10,57 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
+func compiled(t *testing.T) map[string]*Operation {
+	t.Helper()
+	spec, err := openapi.Load(t.Context())
+	require.NoError(t, err)
+	out := map[string]*Operation{}
+	for _, op := range spec.Operations() {
+		out[op.ID] = Compile(op)
+	}
+	return out
+}
+
 // TestCompiledParamChecksAgreeWithOpenapi3filter: for every operation whose
-// parameters the server checks itself, the answer equals the one
+// parameters are checked by the compiled checks, the answer equals the one
 // openapi3filter.ValidateRequest gives, on good and bad query strings.
 func TestCompiledParamChecksAgreeWithOpenapi3filter(t *testing.T) {
-	s, err := New(Config{ContactsPerLocation: 1})
-	require.NoError(t, err)
 	queries := []string{
 		"", "locationId=L", "locationId=", "locationId=L&limit=5", "locationId=L&limit=0", "locationId=L&limit=101",
 		"locationId=L&limit=abc", "locationId=L&limit=2.5", "locationId=L&startAfter=-1", "locationId=L&startAfter=x",
 		"locationId=L&startAfter=1700000000000&startAfterId=abc", "locationId=L&skip=3&limit=9&query=ada",
 		"locationId=L&email=a%40b.com&number=%2B1", "limit=5", "locationId=L&query=&limit=",
 	}
-	compiled := 0
-	for id, op := range s.ops {
-		if op.params == nil {
+	n := 0
+	for id, v := range compiled(t) {
+		if v.params == nil {
 			continue
 		}
-		compiled++
+		n++
 		path := "/" + id
-		for _, name := range op.Template.Names() {
-			path += "/" + name + "value"
+		vars := map[string]string{}
+		for _, p := range v.Route.Operation.Parameters {
+			if p.Value.In == openapi3.ParameterInPath {
+				vars[p.Value.Name] = p.Value.Name + "value"
+				path += "/" + p.Value.Name + "value"
+			}
 		}
 		for _, q := range queries {
-			r := httptest.NewRequest(op.Method, path+"?"+q, nil)
-			rq := &request{r: r, op: op}
-			for i := range op.Template.Names() {
-				rq.params[i] = op.Template.Names()[i] + "value"
-			}
+			r := httptest.NewRequest(v.Route.Method, path+"?"+q, nil)
+			in := Input{Request: r, Path: vars, Query: r.URL.Query()}
 			var ours []string
-			if errs := op.params.check(rq, nil); len(errs) > 0 {
-				ours = validationMessages(errs)
+			if errs := v.params.check(in, nil); len(errs) > 0 {
+				ours = Messages(errs)
 			}
 			var theirs []string
 			if err := openapi3filter.ValidateRequest(t.Context(), &openapi3filter.RequestValidationInput{
-				Request: r, PathParams: rq.pathParams(), Route: op.validation, Options: validationOptions,
+				Request: r, PathParams: vars, Route: v.Route, Options: Options,
 			}); err != nil {
-				theirs = validationMessages(err)
+				theirs = Messages(err)
 			}
 			if q == "locationId=" && theirs == nil && ours != nil {
 				// The one deliberate difference: an empty required parameter is
@@ -59,7 +71,7 @@ func TestCompiledParamChecksAgreeWithOpenapi3filter(t *testing.T) {
 			assert.Equal(t, theirs, ours, "%s ?%s", id, q)
 		}
 	}
-	assert.Greater(t, compiled, 20, "most operations use the compiled checks")
+	assert.Greater(t, n, 20, "most operations use the compiled checks")
 }
 
 // TestParamBoundsAgreeWithVisitJSON: the bounds-only shortcut never passes a
@@ -67,11 +79,9 @@ func TestCompiledParamChecksAgreeWithOpenapi3filter(t *testing.T) {
 // schema) refuses only what VisitJSON refuses, on every parameter it covers,
 // at and around each bound and with multi-byte text.
 func TestParamBoundsAgreeWithVisitJSON(t *testing.T) {
-	s, err := New(Config{ContactsPerLocation: 1})
-	require.NoError(t, err)
 	covered := map[string]bool{}
-	for id, op := range s.ops {
-		for _, c := range op.params {
+	for id, v := range compiled(t) {
+		for _, c := range v.params {
 			if c.bounds == nil {
 				continue
 			}
@@ -91,9 +101,9 @@ func TestParamBoundsAgreeWithVisitJSON(t *testing.T) {
 					}
 				}
 			}
-			for _, v := range values {
-				kin := c.schema.VisitJSON(v, openapi3.MultiErrors()) == nil
-				assert.Equal(t, kin, c.bounds.within(v), "%s %s=%v", id, c.name, v)
+			for _, val := range values {
+				kin := c.schema.VisitJSON(val, openapi3.MultiErrors()) == nil
+				assert.Equal(t, kin, c.bounds.within(val), "%s %s=%v", id, c.name, val)
 			}
 		}
 	}
@@ -117,5 +127,11 @@ func TestParamBoundsRefuseOtherSchemas(t *testing.T) {
 		"exclusive": {Type: &openapi3.Types{"number"}, ExclusiveMin: func() openapi3.ExclusiveBound { b := true; return openapi3.ExclusiveBound{Bool: &b} }()},
 	} {
 		assert.Nil(t, compileBounds(sc), name)
+	}
+}
+
+func TestIsIndex(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "12": true, "": false, "-1": false, "1a": false, "+1": false} {
+		assert.Equal(t, want, isIndex(s), s)
 	}
 }

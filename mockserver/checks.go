@@ -1,0 +1,92 @@
+package mockserver
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ghlmock/ghlmock/mockserver/fixture"
+)
+
+// The checks of the pipeline before a request reaches its handler, in GHL's
+// order (see pipeline). Each refuses with GHL's answer or lets it pass.
+
+// authenticate finds the request's bearer token: a missing, unknown,
+// expired or revoked one is GHL's 401.
+func (s *Server) authenticate(rq *request) *apiError {
+	msgs := s.settings.Messages
+	authz := rq.r.Header.Get("Authorization")
+	scheme, value, _ := strings.Cut(strings.TrimSpace(authz), " ")
+	value = strings.TrimSpace(value)
+	if authz == "" {
+		return &apiError{Status: http.StatusUnauthorized, Message: msgs.MissingToken}
+	}
+	if !strings.EqualFold(scheme, "Bearer") || value == "" {
+		return &apiError{Status: http.StatusUnauthorized, Message: msgs.InvalidToken}
+	}
+	t, ok := s.tokens.lookup(value)
+	if !ok || (!t.ExpiresAt.IsZero() && !s.clock.Now().Before(t.ExpiresAt)) {
+		return &apiError{Status: http.StatusUnauthorized, Message: msgs.InvalidToken}
+	}
+	rq.token, rq.loc = t, t.LocationID
+	return nil
+}
+
+// rateLimit charges the request to its token's app at its location: over the
+// burst or daily limit it is GHL's 429. From here on every answer carries
+// this decision's X-RateLimit-* headers.
+func (s *Server) rateLimit(rq *request) *apiError {
+	rq.rate, rq.rated = s.limiter.Take(rq.token.rateKey, rq.token.Limits), true
+	if !rq.rate.Allowed {
+		return &apiError{Status: http.StatusTooManyRequests, Message: s.settings.Messages.RateLimited}
+	}
+	return nil
+}
+
+// dateVersion is a Version value shaped like a date: GHL answers an unknown
+// one 401 "version header is invalid", and anything else 400.
+var dateVersion = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// checkVersion checks the Version header: missing is 401, an unpublished
+// date 401, anything else not accepted 400 (see the fixtures' messages).
+func (s *Server) checkVersion(rq *request) *apiError {
+	msgs := s.settings.Messages
+	version := rq.r.Header.Get("Version")
+	switch {
+	case version == "":
+		return &apiError{Status: http.StatusUnauthorized, Message: msgs.MissingVersion}
+	case slices.Contains(s.settings.AllowedVersions, version):
+		return nil
+	case dateVersion.MatchString(version):
+		return &apiError{Status: msgs.InvalidVersionDate.Status, Message: fixture.Expand(msgs.InvalidVersionDate.Message, "value", version)}
+	}
+	return &apiError{Status: msgs.InvalidVersionGarbage.Status, Message: fixture.Expand(msgs.InvalidVersionGarbage.Message, "value", version)}
+}
+
+// checkScope checks that the token holds one of the operation's scopes: GHL
+// answers 401, not 403, and without an "error" key.
+func (s *Server) checkScope(rq *request) *apiError {
+	if !rq.token.hasScope(rq.op.Scopes) {
+		return &apiError{Status: http.StatusUnauthorized, Message: s.settings.Messages.Scope, NoError: true}
+	}
+	return nil
+}
+
+// checkLocation answers 403 when the request names a location other than the
+// token's, in the query (once or more) or at the top of the body.
+func (s *Server) checkLocation(rq *request) *apiError {
+	if rq.op.queryLocation {
+		if loc, ok := rq.values()["locationId"]; ok && (len(loc) != 1 || loc[0] != rq.loc) {
+			return s.forbidden()
+		}
+	}
+	if rq.op.bodyLocation {
+		if m, ok := rq.value.(map[string]any); ok {
+			if loc, ok := m["locationId"].(string); ok && loc != rq.loc {
+				return s.forbidden()
+			}
+		}
+	}
+	return nil
+}
