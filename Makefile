@@ -17,10 +17,11 @@ run:
 test:
 	$(GO) test -race ./...
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and go.mod/go.sum tidy (direct dependencies not marked // indirect)
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff || { echo "make lint: go.mod or go.sum is not tidy: run go mod tidy and commit the result" >&2; exit 1; }
 
 ## bench: Go benchmarks of the hot paths and a load run against a bare net/http baseline
 bench:

@@ -55,7 +55,7 @@ func refJSON(v any) []byte {
 }
 
 // add appends a member; omit leaves it out when v is empty.
-func (m *omap) add(k string, v any)  { *m = append(*m, kv{k, v}) }
+func (m *omap) add(k string, v any) { *m = append(*m, kv{k, v}) }
 func (m *omap) omit(k string, v any) {
 	switch x := v.(type) {
 	case string:

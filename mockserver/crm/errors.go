@@ -17,15 +17,12 @@ const (
 
 // Resources named in errors.
 const (
-	ResourceContact     = "contact"
-	ResourceTask        = "task"
-	ResourceNote        = "note"
-	ResourceLocation    = "location"
-	ResourceUser        = "user"
-	ResourceBusiness    = "business"
-	ResourceCampaign    = "campaign"
-	ResourceWorkflow    = "workflow"
-	ResourceAppointment = "appointment"
+	ResourceContact  = "contact"
+	ResourceTask     = "task"
+	ResourceNote     = "note"
+	ResourceLocation = "location"
+	ResourceCampaign = "campaign"
+	ResourceWorkflow = "workflow"
 )
 
 // Error is the one error type the store returns for anything a client caused.
@@ -91,11 +88,4 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return ""
-}
-
-// AsError returns the *Error in err's chain.
-func AsError(err error) (*Error, bool) {
-	var e *Error
-	ok := errors.As(err, &e)
-	return e, ok
 }

@@ -1,6 +1,9 @@
 package crm
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Location is a GHL sub-account: the namespace every contact, task, note and
 // appointment lives in, with the settings and reference data that change how
@@ -99,4 +102,21 @@ func (l *Location) CustomFieldByIDOrKey(s string) (CustomField, bool) {
 	return CustomField{}, false
 }
 
-func lower(s string) string { return strings.ToLower(s) }
+// Clone returns a deep copy of the location that shares no slice with l.
+func (l Location) Clone() Location {
+	l.DuplicatePriority = slices.Clone(l.DuplicatePriority)
+	l.Users = slices.Clone(l.Users)
+	l.Calendars = slices.Clone(l.Calendars)
+	l.Businesses = slices.Clone(l.Businesses)
+	l.Campaigns = slices.Clone(l.Campaigns)
+	l.Workflows = slices.Clone(l.Workflows)
+	if l.CustomFields != nil {
+		fields := make([]CustomField, len(l.CustomFields))
+		for i, f := range l.CustomFields {
+			f.Options = slices.Clone(f.Options)
+			fields[i] = f
+		}
+		l.CustomFields = fields
+	}
+	return l
+}

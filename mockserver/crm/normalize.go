@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,21 +12,12 @@ func NormalizeTags(tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
 		t = strings.ToLower(strings.TrimSpace(t))
-		if t == "" || contains(out, t) {
+		if t == "" || slices.Contains(out, t) {
 			continue
 		}
 		out = append(out, t)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // NormalizePhone turns a phone as clients send it ("+1 888-888-8888",

@@ -22,9 +22,6 @@ import "context"
 type Store interface {
 	// Location returns a location's settings and reference data.
 	Location(ctx context.Context, loc string) (Location, error)
-	// LocationOf reports which location holds a contact id (deleted ones too),
-	// so the HTTP layer can answer 403 rather than 400 for another location's id.
-	LocationOf(ctx context.Context, contactID string) (string, bool)
 
 	Contact(ctx context.Context, loc, id string) (Contact, error)
 	// ViewContact calls fn with the contact, without copying it, under the

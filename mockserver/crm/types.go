@@ -1,5 +1,10 @@
 package crm
 
+import (
+	"slices"
+	"strings"
+)
+
 // Contact is a contact of one location as the store keeps it. Fields GHL
 // derives (name when not given, the *LowerCase fields, emailLowerCase) are not
 // stored: see the methods below. Slices are never shared between copies that
@@ -107,11 +112,13 @@ func (c *Contact) DisplayName() string {
 	return joinName(c.FirstName, c.LastName)
 }
 
-// FullNameLowerCase is GHL's fullNameLowerCase: lower(first + " " + last).
-func (c *Contact) FullNameLowerCase() string { return lower(joinName(c.FirstName, c.LastName)) }
+// FullNameLowerCase is GHL's fullNameLowerCase: strings.ToLower(first + " " + last).
+func (c *Contact) FullNameLowerCase() string {
+	return strings.ToLower(joinName(c.FirstName, c.LastName))
+}
 
 // ContactName is the lower-case name that search results carry and filter on.
-func (c *Contact) ContactName() string { return lower(c.DisplayName()) }
+func (c *Contact) ContactName() string { return strings.ToLower(c.DisplayName()) }
 
 func joinName(first, last string) string {
 	switch {
@@ -125,11 +132,11 @@ func joinName(first, last string) string {
 
 // Clone returns a deep copy that shares no slice or map with c.
 func (c Contact) Clone() Contact {
-	c.Tags = cloneStrings(c.Tags)
-	c.AdditionalEmails = cloneStrings(c.AdditionalEmails)
-	c.AdditionalPhones = cloneStrings(c.AdditionalPhones)
-	c.Followers = cloneStrings(c.Followers)
-	c.Campaigns = cloneStrings(c.Campaigns)
+	c.Tags = slices.Clone(c.Tags)
+	c.AdditionalEmails = slices.Clone(c.AdditionalEmails)
+	c.AdditionalPhones = slices.Clone(c.AdditionalPhones)
+	c.Followers = slices.Clone(c.Followers)
+	c.Campaigns = slices.Clone(c.Campaigns)
 	if c.Workflows != nil {
 		c.Workflows = append([]WorkflowEnrollment(nil), c.Workflows...)
 	}
@@ -137,7 +144,7 @@ func (c Contact) Clone() Contact {
 		cf := make([]CustomFieldValue, len(c.CustomFields))
 		for i, f := range c.CustomFields {
 			if s, ok := f.Value.([]string); ok {
-				f.Value = cloneStrings(s)
+				f.Value = slices.Clone(s)
 			}
 			cf[i] = f
 		}
@@ -163,13 +170,6 @@ func (c Contact) Clone() Contact {
 		c.CreatedBy = &cb
 	}
 	return c
-}
-
-func cloneStrings(s []string) []string {
-	if s == nil {
-		return nil
-	}
-	return append(make([]string, 0, len(s)), s...)
 }
 
 // Task is a task attached to a contact.

@@ -94,7 +94,7 @@ func TestConcurrentUse(t *testing.T) {
 					_, err := s.Export(ctx, loc)
 					check(err)
 				case 14:
-					s.LocationOf(ctx, pick(other))
+					inmem.LocationOf(ctx, s, pick(other))
 					_ = s.Stats()
 				case 15:
 					_, _, err := s.AddFollowers(ctx, loc, id, []string{ref(loc, userA1, userB1)})

@@ -286,7 +286,7 @@ func TestDeleteContactIsSoft(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, found)
 
-	loc, ok := s.LocationOf(ctx, c.ID)
+	loc, ok := inmem.LocationOf(ctx, s, c.ID)
 	assert.True(t, ok)
 	assert.Equal(t, locA, loc)
 

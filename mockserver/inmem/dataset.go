@@ -44,7 +44,7 @@ func (s *Store) Export(ctx context.Context, locs ...string) (crm.Dataset, error)
 
 func (l *location) export() crm.LocationData {
 	loc := l.info.ID
-	ld := crm.LocationData{Location: cloneLocation(&l.info), Contacts: make([]crm.Contact, 0, len(l.order))}
+	ld := crm.LocationData{Location: l.info.Clone(), Contacts: make([]crm.Contact, 0, len(l.order))}
 	for _, i := range l.order {
 		ld.Contacts = append(ld.Contacts, l.recs[i].contact(loc))
 	}
@@ -191,7 +191,7 @@ func (s *Store) buildLocation(ld *crm.LocationData) (*location, error) {
 		return cmp.Or(cmp.Compare(cs[a].DateAdded, cs[b].DateAdded), strings.Compare(cs[a].ID, cs[b].ID))
 	})
 
-	l := newLocation(cloneLocation(&ld.Location), len(cs)+len(ld.Deleted))
+	l := newLocation(ld.Location.Clone(), len(cs)+len(ld.Deleted))
 	l.lag = crm.Millis(s.opts.SearchLag.Milliseconds())
 	total := 0
 	for k := range cs {
@@ -382,10 +382,10 @@ func duplicateID(n int, id func(int) string) (string, bool) {
 // c is a shallow copy of the caller's contact: canonical replaces every slice,
 // map and pointer of it with one of its own.
 func (s *Store) canonical(info *crm.Location, c *crm.Contact, now crm.Millis) string {
-	c.AdditionalEmails = cloneStrings(c.AdditionalEmails)
-	c.AdditionalPhones = cloneStrings(c.AdditionalPhones)
-	c.Followers = cloneStrings(c.Followers)
-	c.Campaigns = cloneStrings(c.Campaigns)
+	c.AdditionalEmails = slices.Clone(c.AdditionalEmails)
+	c.AdditionalPhones = slices.Clone(c.AdditionalPhones)
+	c.Followers = slices.Clone(c.Followers)
+	c.Campaigns = slices.Clone(c.Campaigns)
 	c.Workflows = slices.Clone(c.Workflows)
 	c.DNDSettings = maps.Clone(c.DNDSettings)
 	if c.Attribution != nil {

@@ -226,7 +226,7 @@ func TestImport(t *testing.T) {
 		assert.Equal(t, []string{locA, locB, newLoc}, s.Locations())
 		_, err = s.Contact(ctx, locA, old.ID)
 		requireNotFound(t, err, crm.ResourceContact, old.ID)
-		_, ok := s.LocationOf(ctx, old.ID)
+		_, ok := inmem.LocationOf(ctx, s, old.ID)
 		assert.False(t, ok, "the replaced state is gone, deleted ids too")
 		_, err = s.Contact(ctx, locA, fresh.ID)
 		require.NoError(t, err)

@@ -2,6 +2,7 @@ package inmem_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -161,8 +162,8 @@ func person(first, last, email, phone string) crm.ContactInput {
 func requireCode(t testing.TB, err error, code string) *crm.Error {
 	t.Helper()
 	require.Error(t, err)
-	e, ok := crm.AsError(err)
-	require.Truef(t, ok, "got %T %v, want a *crm.Error", err, err)
+	var e *crm.Error
+	require.Truef(t, errors.As(err, &e), "got %T %v, want a *crm.Error", err, err)
 	require.Equalf(t, code, e.Code, "error %v", err)
 	return e
 }

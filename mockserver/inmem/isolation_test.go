@@ -190,7 +190,7 @@ func TestUnknownLocation(t *testing.T) {
 			t.Run(name, func(t *testing.T) { requireLocation(t, call()) })
 		}
 	})
-	_, ok := s.LocationOf(ctx, "NobodyHasThisIdxxxxx")
+	_, ok := inmem.LocationOf(ctx, s, "NobodyHasThisIdxxxxx")
 	assert.False(t, ok)
 }
 
@@ -237,7 +237,7 @@ func TestLocationWideCallsSeeOnlyTheirLocation(t *testing.T) {
 		assert.NotEqual(t, c.ID, x.ID)
 	}
 	assert.Equal(t, before, export(t, s, locB), "location B untouched")
-	loc, ok := s.LocationOf(ctx, c.ID)
+	loc, ok := inmem.LocationOf(ctx, s, c.ID)
 	assert.True(t, ok)
 	assert.Equal(t, locB, loc)
 }

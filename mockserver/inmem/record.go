@@ -329,13 +329,6 @@ func packNote(n *crm.Note) note {
 	return out
 }
 
-func cloneStrings(s []string) []string {
-	if s == nil {
-		return nil
-	}
-	return append(make([]string, 0, len(s)), s...)
-}
-
 func nilIfEmpty(s []string) []string {
 	if len(s) == 0 {
 		return nil

@@ -159,18 +159,7 @@ func (s *Store) Location(ctx context.Context, loc string) (crm.Location, error) 
 	if err != nil {
 		return crm.Location{}, err
 	}
-	return cloneLocation(&l.info), nil // info never changes once built
-}
-
-// LocationOf reports which location holds a contact id, deleted ones included.
-func (s *Store) LocationOf(ctx context.Context, contactID string) (string, bool) {
-	if ctx.Err() != nil || !validID(contactID) {
-		return "", false
-	}
-	if l, ok := s.owner(contactID); ok {
-		return l.info.ID, true
-	}
-	return "", false
+	return l.info.Clone(), nil // info never changes once built
 }
 
 func (s *Store) now() crm.Millis { return crm.MillisOf(s.opts.Now()) }
@@ -282,24 +271,6 @@ func validID(s string) bool {
 		}
 	}
 	return true
-}
-
-func cloneLocation(l *crm.Location) crm.Location {
-	c := *l
-	c.DuplicatePriority = slices.Clone(l.DuplicatePriority)
-	c.Users = slices.Clone(l.Users)
-	c.Calendars = slices.Clone(l.Calendars)
-	c.Businesses = slices.Clone(l.Businesses)
-	c.Campaigns = slices.Clone(l.Campaigns)
-	c.Workflows = slices.Clone(l.Workflows)
-	if l.CustomFields != nil {
-		c.CustomFields = make([]crm.CustomField, len(l.CustomFields))
-		for i, f := range l.CustomFields {
-			f.Options = slices.Clone(f.Options)
-			c.CustomFields[i] = f
-		}
-	}
-	return c
 }
 
 func hasBusiness(l *crm.Location, id string) bool {

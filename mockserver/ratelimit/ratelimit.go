@@ -10,7 +10,8 @@
 package ratelimit
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"sync"
 	"time"
 )
@@ -145,7 +146,7 @@ func (l *Limiter) Counters() []Counter {
 			DailyReset: c.dayStart.Add(lim.DailyWindow).UTC(), Refused: c.refused,
 		})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	slices.SortFunc(out, func(a, b Counter) int { return cmp.Compare(a.Key, b.Key) })
 	return out
 }
 

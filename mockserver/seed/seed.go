@@ -164,7 +164,7 @@ func newGenerator(loc *fixture.Location, seed int64, ref time.Time, normalize bo
 func (g *generator) location(n int) crm.LocationData {
 	l := g.loc
 	g.out = crm.LocationData{
-		Location: cloneLocation(l.Location),
+		Location: l.Location.Clone(),
 		Contacts: make([]crm.Contact, 0, len(l.NamedContacts)+n),
 		// Expected counts per contact are 1.0 tasks, 1.0 notes and 0.45
 		// appointments; a little headroom avoids a regrowth at the end.
@@ -179,22 +179,6 @@ func (g *generator) location(n int) crm.LocationData {
 		g.contact()
 	}
 	return g.out
-}
-
-func cloneLocation(l crm.Location) crm.Location {
-	l.DuplicatePriority = append([]string(nil), l.DuplicatePriority...)
-	l.Users = append([]crm.User(nil), l.Users...)
-	l.Calendars = append([]crm.Calendar(nil), l.Calendars...)
-	l.Businesses = append([]crm.Business(nil), l.Businesses...)
-	l.Campaigns = append([]crm.Campaign(nil), l.Campaigns...)
-	l.Workflows = append([]crm.Workflow(nil), l.Workflows...)
-	fields := make([]crm.CustomField, len(l.CustomFields))
-	for i, f := range l.CustomFields {
-		f.Options = append([]string(nil), f.Options...)
-		fields[i] = f
-	}
-	l.CustomFields = fields
-	return l
 }
 
 // Random helpers over the location's faker.
