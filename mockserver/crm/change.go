@@ -1,5 +1,7 @@
 package crm
 
+import "context"
+
 // Kind says what a Change is about.
 type Kind string
 
@@ -70,4 +72,14 @@ type Cause struct {
 	OperationID string
 	TraceID     string // the request's traceId, "" when none
 	App         string // the app of the token that made the request, "" when none
+}
+
+// Publisher receives every change a Store makes, from inside the lock that
+// orders it. Publish must be quick and must not call back into the store.
+// Active reports whether anyone listens: a store whose publisher is not
+// active builds no Before and After images at all, so a mock with nothing
+// subscribed pays nothing for the feed.
+type Publisher interface {
+	Active() bool
+	Publish(ctx context.Context, c Change)
 }

@@ -57,6 +57,7 @@ func (s *Store) CreateContact(ctx context.Context, loc string, in crm.ContactInp
 	if err != nil {
 		return crm.Contact{}, err
 	}
+	s.created(ctx, l, i)
 	return l.recs[i].contact(loc), nil
 }
 
@@ -159,7 +160,8 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 					}
 				}
 			}
-			c, err := s.update(l, i, now, &in)
+			var c crm.Contact
+			err := s.tracked(ctx, l, i, func() (err error) { c, err = s.update(l, i, now, &in); return err })
 			return c, false, err
 		}
 		if i, ok := s.additionalEmailMatch(l, keys["email"]); ok {
@@ -169,7 +171,8 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 			in := in
 			rest := slices.DeleteFunc(slices.Clone(l.recs[i].more.addEmails), func(e string) bool { return emailKey(e) == keys["email"] })
 			in.AdditionalEmails = &rest
-			c, err := s.update(l, i, now, &in)
+			var c crm.Contact
+			err := s.tracked(ctx, l, i, func() (err error) { c, err = s.update(l, i, now, &in); return err })
 			return c, false, err
 		}
 	}
@@ -177,6 +180,7 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 	if err != nil {
 		return crm.Contact{}, false, err
 	}
+	s.created(ctx, l, i)
 	return l.recs[i].contact(loc), true, nil
 }
 

@@ -51,6 +51,9 @@ func (l *location) export() crm.LocationData {
 	for i := range l.recs {
 		r := &l.recs[i]
 		id := r.id()
+		if j, ok := l.byID[id]; !ok || j != int32(i) {
+			continue // a create that was undone (see Restore): it never existed
+		}
 		if r.deleted {
 			ld.Deleted = append(ld.Deleted, id)
 		}
@@ -107,8 +110,26 @@ func (s *Store) Import(ctx context.Context, d crm.Dataset) error {
 			return err
 		}
 	}
+	var before *crm.Dataset
+	if s.publishing() {
+		before = &crm.Dataset{}
+		for _, l := range built {
+			if old := s.locs[l.info.ID]; old != nil {
+				old.mu.RLock()
+				before.Locations = append(before.Locations, old.export())
+				old.mu.RUnlock()
+			}
+		}
+	}
 	for _, l := range built {
 		s.locs[l.info.ID] = l
+	}
+	if before != nil {
+		after := &crm.Dataset{}
+		for _, l := range built {
+			after.Locations = append(after.Locations, l.export()) // as the store keeps it, normalized
+		}
+		s.opts.Publisher.Publish(ctx, crm.Change{Time: s.now(), Kind: crm.KindDataset, Before: before, After: after})
 	}
 	return nil
 }

@@ -121,14 +121,17 @@ func (s *Store) BulkTags(ctx context.Context, loc string, op crm.BulkTagOp) ([]c
 			res.OK, res.Message = true, msgTagsUpdated
 			res.OldTags = append([]string{}, r.tags...)
 			res.TagsAdded, res.TagsRemoved = []string{}, []string{}
-			switch {
-			case !op.Remove:
-				res.TagsAdded = addTags(l, i, tags, now)
-			case op.RemoveAll:
-				res.TagsRemoved = removeTags(l, i, slices.Clone(r.tags), now)
-			default:
-				res.TagsRemoved = removeTags(l, i, tags, now)
-			}
+			_ = s.tracked(ctx, l, i, func() error {
+				switch {
+				case !op.Remove:
+					res.TagsAdded = addTags(l, i, tags, now)
+				case op.RemoveAll:
+					res.TagsRemoved = removeTags(l, i, slices.Clone(r.tags), now)
+				default:
+					res.TagsRemoved = removeTags(l, i, tags, now)
+				}
+				return nil
+			})
 		}
 		out[n] = res
 	}
@@ -169,9 +172,12 @@ func (s *Store) SetBusiness(ctx context.Context, loc string, ids []string, busin
 		if !ok || l.recs[i].get(fBusiness) == businessID {
 			continue
 		}
-		c := l.recs[i].contact(loc)
-		c.BusinessID, c.DateUpdated = businessID, now
-		l.replace(i, packContact(&c))
+		_ = s.tracked(ctx, l, i, func() error {
+			c := l.recs[i].contact(loc)
+			c.BusinessID, c.DateUpdated = businessID, now
+			l.replace(i, packContact(&c))
+			return nil
+		})
 		changed = append(changed, id)
 	}
 	return changed, nil

@@ -60,6 +60,9 @@ type Options struct {
 	// location's country); false stores them trimmed but verbatim. Whether GHL
 	// normalizes is uncertain, hence the switch; the server passes true.
 	NormalizePhones bool
+	// Publisher receives a crm.Change for every object a write changes (see
+	// changes.go); nil publishes nothing.
+	Publisher crm.Publisher
 	// MaxBulkTagContacts caps the contact ids of one BulkTags call: 0 means
 	// DefaultMaxBulkTagContacts, a negative value means no cap. HighLevel's
 	// spec documents no cap; the default is our guess.
@@ -239,6 +242,9 @@ func (s *Store) with(ctx context.Context, loc, id string, excl bool, fn func(l *
 		i, ok := l.liveIndex(id)
 		if !ok {
 			return false, nil
+		}
+		if excl {
+			return true, s.tracked(ctx, l, i, func() error { return fn(l, i) })
 		}
 		return true, fn(l, i)
 	}()

@@ -100,6 +100,9 @@ func (s *Store) CreateTask(ctx context.Context, loc, contactID string, in crm.Ta
 		}
 		applyTask(&t, &in)
 		r.tasks = append(r.tasks, packTask(&t))
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindTask, t.ID, nil, taskObject(t))
+		}
 		return nil
 	})
 	return t, err
@@ -123,8 +126,12 @@ func (s *Store) UpdateTask(ctx context.Context, loc, contactID, taskID string, i
 			return crm.Invalid(msgs...)
 		}
 		t = r.tasks[n].export(loc, contactID)
+		before := t
 		applyTask(&t, &in)
 		r.tasks[n] = packTask(&t)
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindTask, t.ID, taskObject(before), taskObject(t))
+		}
 		return nil
 	})
 	return t, err
@@ -137,6 +144,9 @@ func (s *Store) DeleteTask(ctx context.Context, loc, contactID, taskID string) e
 		n := findTask(r, taskID)
 		if n < 0 {
 			return crm.NotFound(crm.ResourceTask, taskID)
+		}
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindTask, taskID, taskObject(r.tasks[n].export(loc, contactID)), nil)
 		}
 		r.tasks = slices.Delete(r.tasks, n, n+1)
 		if len(r.tasks) == 0 {
@@ -239,6 +249,9 @@ func (s *Store) CreateNote(ctx context.Context, loc, contactID string, in crm.No
 		}
 		applyNote(&out, &in)
 		r.notes = append(r.notes, packNote(&out))
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindNote, out.ID, nil, noteObject(out))
+		}
 		return nil
 	})
 	return out, err
@@ -263,9 +276,13 @@ func (s *Store) UpdateNote(ctx context.Context, loc, contactID, noteID string, i
 			return crm.Invalid(msgs...)
 		}
 		out = r.notes[n].export(loc, contactID)
+		before := out
 		applyNote(&out, &in)
 		out.DateUpdated = now
 		r.notes[n] = packNote(&out)
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindNote, out.ID, noteObject(before), noteObject(out))
+		}
 		return nil
 	})
 	return out, err
@@ -278,6 +295,9 @@ func (s *Store) DeleteNote(ctx context.Context, loc, contactID, noteID string) e
 		n := findNote(r, noteID)
 		if n < 0 {
 			return crm.NotFound(crm.ResourceNote, noteID)
+		}
+		if s.publishing() {
+			s.publish(ctx, l, crm.KindNote, noteID, noteObject(r.notes[n].export(loc, contactID)), nil)
 		}
 		r.notes = slices.Delete(r.notes, n, n+1)
 		if len(r.notes) == 0 {
