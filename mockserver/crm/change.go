@@ -83,3 +83,7 @@ type Publisher interface {
 	Active() bool
 	Publish(ctx context.Context, c Change)
 }
+
+// AllLocations is the ID of a dataset change that replaces every location
+// at once (a reset): a location its After does not name is gone.
+const AllLocations = "*"

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
@@ -110,4 +111,19 @@ func TestContactCloneSharesNothing(t *testing.T) {
 	assert.Equal(t, "manual", c.Attribution.Medium)
 	assert.Equal(t, "w", c.Workflows[0].WorkflowID)
 	assert.Equal(t, "active", c.InboundDNDSettings.All.Status)
+}
+
+func TestIDGenPositionSurvivesAMarshal(t *testing.T) {
+	a := crm.NewIDGen(7)
+	a.ID()
+	pos, err := a.MarshalBinary()
+	require.NoError(t, err)
+	next := a.ID()
+	b := crm.NewIDGen(7) // a restart from the same seed would repeat a's first id
+	require.NoError(t, b.UnmarshalBinary(pos))
+	assert.Equal(t, next, b.ID(), "the restored generator goes on where the saved one was")
+	c := crm.NewIDGen(7)
+	require.NoError(t, c.UnmarshalBinary(pos))
+	c.Skip(3)
+	assert.NotEqual(t, next, c.ID())
 }
