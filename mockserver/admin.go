@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
 	"github.com/ghlmock/ghlmock/mockserver/journal"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 )
 
 // adminPrefix is where the admin API lives; no GHL path starts with it.
@@ -37,9 +39,7 @@ const (
 // /_mock/health requires it as a bearer token.
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_mock/health", func(w http.ResponseWriter, r *http.Request) {
-		writeAdminJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	mux.HandleFunc("GET /_mock/health", s.adminHealth)
 	mux.HandleFunc("POST /_mock/faults", s.adminAddFault)
 	mux.HandleFunc("GET /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeAdminJSON(w, http.StatusOK, map[string]any{"faults": s.faults.List()})
@@ -62,8 +62,8 @@ func (s *Server) adminHandler() http.Handler {
 		writeAdminJSON(w, http.StatusOK, map[string]any{"cleared": true})
 	})
 	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Reset(); err != nil {
-			adminError(w, http.StatusInternalServerError, err.Error())
+		if err := s.reset(r.Context()); err != nil {
+			adminError(w, adminStatus(err), err.Error())
 			return
 		}
 		writeAdminJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.clock.Now().Format(crm.ISOLayout)})
@@ -81,13 +81,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("POST /_mock/clock", s.adminClock)
 	mux.HandleFunc("GET /_mock/tokens", s.adminListTokens)
 	mux.HandleFunc("POST /_mock/tokens", s.adminMintToken)
-	mux.HandleFunc("DELETE /_mock/tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
-		if !s.tokens.remove(r.PathValue("token")) {
-			adminError(w, http.StatusNotFound, "no such token")
-			return
-		}
-		writeAdminJSON(w, http.StatusOK, map[string]any{"revoked": r.PathValue("token")})
-	})
+	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
 	if s.cfg.Pprof {
@@ -106,6 +100,23 @@ func (s *Server) adminHandler() http.Handler {
 		adminError(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)
 	})
 	return s.requireAdmin(mux)
+}
+
+// adminHealth answers {"status":"ok"}, or 503 {"status":"degraded",
+// "reason", "since"} while the state database cannot commit (writes are
+// refused then; reads are served).
+func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
+	if s.db != nil {
+		if err, since := s.db.Health(); err != nil {
+			writeAdminJSON(w, http.StatusServiceUnavailable, map[string]string{
+				"status": "degraded",
+				"reason": "the state database " + s.db.Path() + " cannot commit (" + err.Error() + "): writes are answered 503 until it can",
+				"since":  since.UTC().Format(crm.ISOLayout),
+			})
+			return
+		}
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // requireAdmin checks the admin token, when one is configured.
@@ -296,8 +307,50 @@ func (s *Server) adminMintToken(w http.ResponseWriter, r *http.Request) {
 	if life > 0 {
 		t.ExpiresAt = s.clock.Now().Add(life)
 	}
-	s.tokens.put(t)
+	err = s.write(r.Context(), crm.Cause{OperationID: "admin:mint-token"}, false, func(ctx context.Context) error {
+		s.tokens.put(t)
+		s.publishToken(ctx, t.Value, nil, t.record(time.Time{}))
+		return nil
+	})
+	if err != nil {
+		adminError(w, adminStatus(err), err.Error())
+		return
+	}
 	writeAdminJSON(w, http.StatusCreated, s.viewToken(t))
+}
+
+// adminRevokeToken revokes a token, minted or from the fixtures: every
+// request with it is then GHL's 401, and stays so across restarts.
+func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) {
+	value := r.PathValue("token")
+	found := false
+	err := s.write(r.Context(), crm.Cause{OperationID: "admin:revoke-token"}, false, func(ctx context.Context) error {
+		now := s.clock.Now()
+		t := s.tokens.revoke(value, now)
+		if t == nil {
+			return nil
+		}
+		found = true
+		s.publishToken(ctx, value, t.record(time.Time{}), t.record(now))
+		return nil
+	})
+	switch {
+	case err != nil:
+		adminError(w, adminStatus(err), err.Error())
+	case !found:
+		adminError(w, http.StatusNotFound, "no such token")
+	default:
+		writeAdminJSON(w, http.StatusOK, map[string]any{"revoked": value})
+	}
+}
+
+// adminStatus is the status of an admin write the state refused: 503 when
+// the state database cannot commit, 400 for a store error a client caused.
+func adminStatus(err error) int {
+	if errors.Is(err, sqlite.ErrDegraded) {
+		return http.StatusServiceUnavailable
+	}
+	return storeStatus(err)
 }
 
 func parseExpiresIn(raw json.RawMessage) (time.Duration, error) {
@@ -354,8 +407,11 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, "the state names no location")
 		return
 	}
-	if err := s.Store().Import(r.Context(), ds); err != nil {
-		adminError(w, storeStatus(err), err.Error())
+	err := s.write(r.Context(), crm.Cause{OperationID: "admin:import"}, false, func(ctx context.Context) error {
+		return s.store.Load().Import(ctx, ds)
+	})
+	if err != nil {
+		adminError(w, adminStatus(err), err.Error())
 		return
 	}
 	ids := make([]string, len(ds.Locations))

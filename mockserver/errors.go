@@ -21,6 +21,9 @@ type apiError struct {
 	Reason  string
 	NoError bool
 	Meta    map[string]any
+	// why says in plain words why the request was refused, for the journal
+	// and the log line; the answer is GHL's and never carries it.
+	why string
 }
 
 // errorBody is the JSON form of an apiError. Field order follows the live bodies.

@@ -24,3 +24,7 @@ func Unimplemented(s *Server) []string {
 	slices.Sort(out)
 	return out
 }
+
+// FailCommitsForTest makes the state database's commits fail while fail
+// returns an error (see sqlite.Options.BeforeCommit).
+func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }

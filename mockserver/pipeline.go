@@ -12,8 +12,10 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 	"github.com/ghlmock/ghlmock/openapi"
 )
 
@@ -149,12 +151,28 @@ func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
 		s.refuse(w, rq, e)
 		return
 	}
-	status, body, err := rq.op.handle(rq.r.Context(), rq)
+	status, body, err := s.handle(rq) // the operation, committed before it is answered
 	if err != nil {
 		s.refuse(w, rq, s.toAPIError(rq, err))
 		return
 	}
 	s.answer(w, rq, status, body)
+}
+
+// handle runs the operation's handler; a write runs as a write of the state
+// (see Server.write): admitted, applied, committed.
+func (s *Server) handle(rq *request) (status int, body any, err error) {
+	ctx := rq.r.Context()
+	if !rq.op.writes || !s.feed.Active() {
+		return rq.op.handle(ctx, rq)
+	}
+	cause := crm.Cause{OperationID: rq.op.ID, TraceID: rq.traceID, App: rq.token.App}
+	err = s.write(ctx, cause, false, func(ctx context.Context) error {
+		var err error
+		status, body, err = rq.op.handle(ctx, rq)
+		return err
+	})
+	return status, body, err
 }
 
 // record adds the request to the journal and writes its log line. Status 0
@@ -212,6 +230,11 @@ func (s *Server) toAPIError(rq *request, err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if errors.Is(err, sqlite.ErrDegraded) {
+		s.log.LogAttrs(rq.r.Context(), slog.LevelWarn, "write refused: the state database cannot commit", slog.String("operationId", rq.op.ID),
+			slog.String("traceId", rq.traceID), slog.String("error", err.Error()))
+		return s.unavailable(err)
 	}
 	if e := s.fromStoreError(err); e != nil {
 		return e

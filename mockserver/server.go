@@ -24,6 +24,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/ghlmock/ghlmock/mockserver/changefeed"
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
@@ -31,6 +32,7 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 	"github.com/ghlmock/ghlmock/mockserver/seed"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 	"github.com/ghlmock/ghlmock/openapi"
 )
 
@@ -76,6 +78,18 @@ type Config struct {
 	JournalSize int
 	// Pprof serves net/http/pprof under /_mock/debug/pprof/ (admin-protected).
 	Pprof bool
+	// StatePath, when set, is the SQLite database the state lives in: New
+	// loads it (or writes the seeded state into a new one), every write is
+	// committed to it before its answer is written, and Close closes it. A
+	// file New cannot use is refused with a *sqlite.Refusal.
+	StatePath string
+	// StateSync makes every commit wait for the disk, so that an operating
+	// system crash loses nothing either (the default survives the process
+	// being killed).
+	StateSync bool
+
+	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
+	beforeCommit func() error
 }
 
 // Server is the mock. It implements http.Handler.
@@ -106,6 +120,14 @@ type Server struct {
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
 	changes atomic.Uint64
+
+	// feed carries every change of the state (see changefeed); db, with
+	// Config.StatePath, is its durable log. writeGate is held shared by
+	// every write while it is applied and exclusively while failed writes
+	// are undone (see durability.go).
+	feed      *changefeed.Feed
+	db        *sqlite.DB
+	writeGate sync.RWMutex
 }
 
 // Changes counts the changes to the state made through the API (successful
@@ -165,7 +187,8 @@ func New(cfg Config) (*Server, error) {
 		s.settings.RetryAfter = *cfg.RetryAfter
 	}
 	s.limiter = ratelimit.New(s.clock.Now)
-	s.tokens = &tokens{m: s.fixtureTokens()}
+	s.tokens = newTokens(s.fixtureTokens())
+	s.feed = changefeed.New()
 	s.journal = journal.New(cfg.JournalSize)
 	s.held = make(chan struct{})
 	s.faults = faults.New(uint64(cfg.Seed))
@@ -177,8 +200,18 @@ func New(cfg Config) (*Server, error) {
 	if err := s.restoreFaults(); err != nil {
 		return nil, err
 	}
-	if err := s.reseed(); err != nil {
+	st, err := s.seeded()
+	if err != nil {
 		return nil, err
+	}
+	s.store.Store(st)
+	if cfg.StatePath != "" {
+		if err := s.openState(context.Background()); err != nil {
+			if s.db != nil {
+				_ = s.db.Close()
+			}
+			return nil, err
+		}
 	}
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
@@ -186,8 +219,8 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// reseed replaces the whole state with freshly generated seeded data.
-func (s *Server) reseed() error {
+// seeded returns a store holding freshly generated seeded data.
+func (s *Server) seeded() (*inmem.Store, error) {
 	now := s.clock.Now()
 	if !s.cfg.Epoch.IsZero() {
 		now = s.cfg.Epoch.UTC() // exactly, not the microseconds the clock has run since
@@ -198,21 +231,26 @@ func (s *Server) reseed() error {
 		ContactsPerLocation: s.cfg.ContactsPerLocation,
 	})
 	if err != nil {
-		return fmt.Errorf("mockserver: seed: %w", err)
+		return nil, fmt.Errorf("mockserver: seed: %w", err)
 	}
+	return s.newStore(ds)
+}
+
+// newStore returns a store holding ds, publishing to the feed.
+func (s *Server) newStore(ds crm.Dataset) (*inmem.Store, error) {
 	st, err := inmem.New(ds, inmem.Options{
 		Now:             s.clock.Now,
 		IDs:             s.ids,
 		SearchLag:       s.settings.SearchLag,
 		NormalizePhones: s.settings.NormalizePhones,
+		Publisher:       s.feed,
 
 		UpsertMatchesAdditionalEmails: s.settings.UpsertMatchesAdditionalEmails,
 	})
 	if err != nil {
-		return fmt.Errorf("mockserver: store: %w", err)
+		return nil, fmt.Errorf("mockserver: store: %w", err)
 	}
-	s.store.Store(st)
-	return nil
+	return st, nil
 }
 
 // Store returns the current state, for Go tests that want to look behind the API.
@@ -223,16 +261,48 @@ func (s *Server) Clock() *Clock { return s.clock }
 
 // Reset brings the mock back to its seeded state: the store regenerated, rate
 // counters, journal and clock offset cleared, tokens as the fixtures declare
-// them, and the fault rules back to those in force at start.
+// them, and the fault rules back to those in force at start. With a state
+// database, the reset is committed like any write (and refused, changing
+// nothing, when it cannot be).
 func (s *Server) Reset() error {
+	return s.reset(context.Background())
+}
+
+func (s *Server) reset(ctx context.Context) error {
 	s.clock.Reset()
-	if err := s.reseed(); err != nil {
+	st, err := s.seeded()
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, crm.Cause{OperationID: "admin:reset"}, true, func(ctx context.Context) error {
+		old := s.store.Load()
+		fixtures := s.fixtureTokens()
+		records := s.tokens.records(fixtures)
+		var ds crm.Dataset
+		if s.feed.Active() {
+			var err error
+			if ds, err = st.Export(ctx); err != nil {
+				return err
+			}
+		}
+		s.store.Store(st)
+		prev := s.tokens.reload(fixtures)
+		if !s.feed.Active() {
+			return nil
+		}
+		s.feed.Publish(ctx, crm.Change{Time: crm.MillisOf(s.clock.Now()), Kind: crm.KindDataset, ID: crm.AllLocations,
+			Before: &resetUndo{store: old, tokens: prev}, After: &ds})
+		for _, r := range records {
+			s.publishToken(ctx, r.Token, r, nil)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	s.changes.Add(1)
 	s.limiter.Reset()
 	s.journal.Clear()
-	s.tokens.reload(s.fixtureTokens())
 	return s.restoreFaults()
 }
 
@@ -251,4 +321,15 @@ func (s *Server) restoreFaults() error {
 // request would keep the shutdown waiting.
 func (s *Server) Close() {
 	s.heldOnce.Do(func() { close(s.held) })
+}
+
+// CloseState commits what is queued for the state database, marks it as
+// closed cleanly and closes it; writes are refused from then on. Call it
+// once the HTTP server has finished its last request (after
+// http.Server.Shutdown). Without Config.StatePath it does nothing.
+func (s *Server) CloseState() error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
 }

@@ -37,10 +37,16 @@ func (t *token) hasScope(scopes []string) bool {
 	return false
 }
 
-// tokens is the registry of live tokens.
+// tokens is the registry of live tokens, and of the revoked ones (so that
+// a refusal can say why).
 type tokens struct {
-	mu sync.RWMutex
-	m  map[string]*token
+	mu      sync.RWMutex
+	m       map[string]*token
+	revoked map[string]time.Time
+}
+
+func newTokens(m map[string]*token) *tokens {
+	return &tokens{m: m, revoked: map[string]time.Time{}}
 }
 
 func (ts *tokens) lookup(value string) (*token, bool) {
@@ -50,16 +56,56 @@ func (ts *tokens) lookup(value string) (*token, bool) {
 	return t, ok
 }
 
+// revokedAt reports when a token that is no longer accepted was revoked.
+func (ts *tokens) revokedAt(value string) (time.Time, bool) {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
+	at, ok := ts.revoked[value]
+	return at, ok
+}
+
 func (ts *tokens) put(t *token) {
 	ts.mu.Lock()
 	ts.m[t.Value] = t
+	delete(ts.revoked, t.Value)
 	ts.mu.Unlock()
 }
 
-// reload replaces every token at once (on reset).
-func (ts *tokens) reload(m map[string]*token) {
+// reload replaces every token at once (on reset), and returns what it
+// replaced.
+func (ts *tokens) reload(m map[string]*token) tokenSet {
 	ts.mu.Lock()
-	ts.m = m
+	defer ts.mu.Unlock()
+	old := tokenSet{m: ts.m, revoked: ts.revoked}
+	ts.m, ts.revoked = m, map[string]time.Time{}
+	return old
+}
+
+// restore puts back what reload replaced.
+func (ts *tokens) restore(set tokenSet) {
+	ts.mu.Lock()
+	ts.m, ts.revoked = set.m, set.revoked
+	ts.mu.Unlock()
+}
+
+// apply makes a token what its record says: live, or revoked.
+func (ts *tokens) apply(r *tokenRecord) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if !r.RevokedAt.IsZero() {
+		delete(ts.m, r.Token)
+		ts.revoked[r.Token] = r.RevokedAt
+		return
+	}
+	delete(ts.revoked, r.Token)
+	ts.m[r.Token] = r.token()
+}
+
+// forget drops a token that never should have been (an undone mint).
+func (ts *tokens) forget(value string) {
+	ts.mu.Lock()
+	delete(ts.m, value)
+	delete(ts.revoked, value)
 	ts.mu.Unlock()
 }
 
@@ -80,12 +126,38 @@ func (ts *tokens) list() []*token {
 	return out
 }
 
-func (ts *tokens) remove(value string) bool {
+// revoke stops accepting a token and returns it, or nil when there was none.
+func (ts *tokens) revoke(value string, at time.Time) *token {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	_, ok := ts.m[value]
+	t, ok := ts.m[value]
+	if !ok {
+		return nil
+	}
 	delete(ts.m, value)
-	return ok
+	ts.revoked[value] = at
+	return t
+}
+
+// records are the token records that set differs from the fixtures' tokens
+// by: every minted token, every revocation.
+func (ts *tokens) records(fixtures map[string]*token) []*tokenRecord {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
+	var out []*tokenRecord
+	for _, t := range ts.m {
+		if t.Minted || fixtures[t.Value] == nil {
+			out = append(out, t.record(time.Time{}))
+		}
+	}
+	for value, at := range ts.revoked {
+		if t := fixtures[value]; t != nil {
+			out = append(out, t.record(at))
+		} else {
+			out = append(out, &tokenRecord{Token: value, RevokedAt: at})
+		}
+	}
+	return out
 }
 
 // fixtureTokens are the tokens the fixtures declare.

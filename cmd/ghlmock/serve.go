@@ -10,15 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver"
-	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
@@ -48,6 +45,8 @@ type serveFlags struct {
 	journalSize int
 	state       string
 	stateEvery  time.Duration
+	stateSync   bool
+	grace       time.Duration
 	pprof       bool
 	now         string
 }
@@ -87,8 +86,10 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.faults, "faults", "", "YAML or JSON file of fault rules in force from the start")
 	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
-	fs.StringVar(&f.state, "state", "", "file the state is loaded from at start (if it exists) and saved to at shutdown")
-	fs.DurationVar(&f.stateEvery, "state-every", 30*time.Second, "with --state, also save it this often when it has changed, so a crash loses at most that much (0: only at shutdown)")
+	fs.StringVar(&f.state, "state", "", "SQLite database the state lives in: loaded at start (created with the seeded data if missing), every write committed to it before it is answered")
+	fs.DurationVar(&f.stateEvery, "state-every", 30*time.Second, "kept for scripts of earlier versions and ignored: with --state every write is committed before it is answered")
+	fs.BoolVar(&f.stateSync, "state-sync", false, "with --state, make every commit wait for the disk, so that an operating-system crash or power cut loses nothing either (default: a killed process loses nothing)")
+	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
@@ -162,6 +163,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		AdminToken:          f.adminToken,
 		JournalSize:         f.journalSize,
 		Pprof:               f.pprof,
+		StatePath:           f.state,
+		StateSync:           f.stateSync,
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
@@ -180,11 +183,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	if f.state != "" {
-		if err := loadState(ctx, srv, f.state); err != nil {
-			return err
-		}
-	}
+	defer func() { _ = srv.CloseState() }() // a start that fails below still leaves the database closed cleanly
 	// Seeding builds the data once and throws the scaffolding away; give
 	// those pages back now rather than whenever the runtime gets to it, so a
 	// long-running mock's resident memory is what its data needs.
@@ -202,31 +201,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	stopSaving := func() {}
-	if f.state != "" && f.stateEvery > 0 {
-		stopSaving = saveEvery(srv, f.state, f.stateEvery, logger)
-	}
 	fmt.Fprintf(stdout, "ghlmock listening on http://%s\n", ln.Addr())
 
 	select {
 	case err := <-errc:
-		stopSaving()
 		return err
 	case <-ctx.Done():
 	}
-	stopSaving() // before the last save, which must not race a periodic one
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	logger.Info("shutting down", "grace", f.grace.String())
+	// Stop accepting, let the requests in flight finish within the grace
+	// period, then close whatever is still open (a stalled upload, a held
+	// connection): every write answered was committed already, so closing
+	// them loses nothing.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), f.grace)
 	defer cancel()
-	shutdownErr := httpSrv.Shutdown(shutdownCtx)
-	if f.state != "" {
-		if err := saveState(shutdownCtx, srv, f.state); err != nil {
-			return err
-		}
-		logger.Info("state saved", "file", f.state)
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("requests still open at the end of the grace period: closing them", "error", err.Error())
+		_ = httpSrv.Close()
 	}
-	if shutdownErr != nil {
-		return fmt.Errorf("shutdown: %w", shutdownErr)
+	if err := srv.CloseState(); err != nil {
+		return fmt.Errorf("--state %s: %w", f.state, err)
+	}
+	if f.state != "" {
+		logger.Info("state closed", "file", f.state)
 	}
 	return nil
 }
@@ -248,84 +245,19 @@ func tuneGC(getenv func(string) string) {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	live := max(ms.HeapAlloc, 1<<20)
+	if p, ok := gcPercentFor(ms.HeapAlloc); ok {
+		debug.SetGCPercent(p)
+	}
+}
+
+// gcPercentFor is the GOGC that lets a live heap of live bytes grow to
+// minHeapGoal, or false when the heap is large enough for Go's default.
+func gcPercentFor(live uint64) (int, bool) {
+	live = max(live, 1<<20)
 	if live >= minHeapGoal/2 {
-		return
+		return 0, false
 	}
-	debug.SetGCPercent(int((minHeapGoal - live) * 100 / live))
-}
-
-// loadState imports a state file written by saveState (or GET /_mock/state),
-// when it exists.
-func loadState(ctx context.Context, srv *mockserver.Server, path string) error {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var ds crm.Dataset
-	if err := json.Unmarshal(raw, &ds); err != nil {
-		return fmt.Errorf("--state %s: %w", path, err)
-	}
-	if err := srv.Store().Import(ctx, ds); err != nil {
-		return fmt.Errorf("--state %s: %w", path, err)
-	}
-	return nil
-}
-
-// saveEvery saves the state to path every interval when it has changed since
-// the last save (srv.Changes moved), until the returned function is called;
-// that function returns once no save is running. A failed save is logged and
-// tried again at the next tick.
-func saveEvery(srv *mockserver.Server, path string, interval time.Duration, logger *slog.Logger) (stop func()) {
-	done, finished := make(chan struct{}), make(chan struct{})
-	saved := srv.Changes() // nothing changed yet: the first save waits for a change (shutdown saves anyway)
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-			n := srv.Changes()
-			if n == saved {
-				continue
-			}
-			if err := saveState(context.Background(), srv, path); err != nil {
-				logger.Warn("state not saved", "file", path, "error", err.Error())
-				continue
-			}
-			saved = n
-			logger.Debug("state saved", "file", path)
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() { close(done) })
-		<-finished
-	}
-}
-
-// saveState writes the whole state to path, atomically.
-func saveState(ctx context.Context, srv *mockserver.Server, path string) error {
-	ds, err := srv.Store().Export(ctx)
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(ds)
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
-		return fmt.Errorf("--state: %w", err)
-	}
-	return os.Rename(tmp, path)
+	return int((minHeapGoal - live) * 100 / live), true
 }
 
 func runFixtures(_ context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

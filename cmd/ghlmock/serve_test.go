@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -194,7 +195,7 @@ func TestServeFaultsFile(t *testing.T) {
 }
 
 func TestServeStatePersistsAcrossRestarts(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "state.json")
+	state := filepath.Join(t.TempDir(), "state.db")
 	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
 	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/2NexTNy4UiJ1cLOoua11", ""))
 	require.NoError(t, stop())
@@ -205,29 +206,23 @@ func TestServeStatePersistsAcrossRestarts(t *testing.T) {
 	assert.Equal(t, 400, status, "the delete survived the restart: %s", body)
 }
 
-// TestServeSavesTheStateWhileRunning: with --state-every, a change reaches
-// the state file while the mock runs, so a crash (no graceful shutdown) loses
-// at most one interval; an unchanged state is not written again.
-func TestServeSavesTheStateWhileRunning(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "state.json")
-	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state, "--state-every", "20ms")
+// TestServeCommitsEveryWriteBeforeAnswering: with --state, a write is in the
+// database by the time its answer arrives, with no shutdown: a crash right
+// after it loses nothing.
+func TestServeCommitsEveryWriteBeforeAnswering(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.db")
+	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
 	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/2NexTNy4UiJ1cLOoua11", ""))
-	var saved os.FileInfo
-	require.Eventually(t, func() bool {
-		raw, err := os.ReadFile(state)
-		if err != nil || !strings.Contains(string(raw), `"deleted":["2NexTNy4UiJ1cLOoua11"]`) {
-			return false
-		}
-		saved, err = os.Stat(state)
-		return err == nil
-	}, 10*time.Second, 10*time.Millisecond, "the delete reaches the file before any shutdown")
-
-	status, _ := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua12") // a read: nothing to save
-	require.Equal(t, 400, status)
-	time.Sleep(100 * time.Millisecond) // five intervals
-	again, err := os.Stat(state)
+	db, err := sqlite.Open(t.Context(), state, sqlite.Options{ReadOnly: true})
 	require.NoError(t, err)
-	assert.Equal(t, saved.ModTime(), again.ModTime(), "an unchanged state is not written again")
+	st, err := db.Load(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	var deleted []string
+	for _, l := range st.Dataset.Locations {
+		deleted = append(deleted, l.Deleted...)
+	}
+	assert.Contains(t, deleted, "2NexTNy4UiJ1cLOoua11", "the delete is in the database while the mock runs")
 	require.NoError(t, stop())
 }
 
@@ -256,10 +251,13 @@ func TestFixturesJSON(t *testing.T) {
 }
 
 func TestTuneGCRaisesGOGCForASmallHeapUnlessSet(t *testing.T) {
+	p, ok := gcPercentFor(3 << 20)
+	require.True(t, ok)
+	assert.Equal(t, 233, p, "a 3 MiB live heap may grow to minHeapGoal (10 MiB)")
+	_, ok = gcPercentFor(150 << 20)
+	assert.False(t, ok, "a big location keeps Go's default")
 	prev := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prev)
-	tuneGC(func(string) string { return "" })
-	assert.Greater(t, debug.SetGCPercent(100), 100, "a small live heap may grow to minHeapGoal")
 	tuneGC(func(k string) string { return map[string]string{"GOGC": "50"}[k] })
 	assert.Equal(t, 100, debug.SetGCPercent(100), "the user's GOGC is left alone")
 }

@@ -81,6 +81,14 @@ type Options struct {
 	// QueueLimit is how many changes may wait for a commit before Admit
 	// holds new writes back; 0 means 4096.
 	QueueLimit int
+	// BeforeCommit, when set, is called inside every transaction just before
+	// its commit; an error it returns fails the batch as a full disk would.
+	// Tests use it to make commits fail on demand.
+	BeforeCommit func() error
+	// ReadOnly opens the database for reading only (ghlmock state export):
+	// it may be in use by a running ghlmock, nothing is written, and
+	// Append refuses every change.
+	ReadOnly bool
 }
 
 // DB is an open ghlmock database.
@@ -100,6 +108,7 @@ type DB struct {
 	degraded error // the last commit error, nil when healthy
 	since    time.Time
 	done     chan struct{}
+	lock     *os.File // held while open (see lockFile)
 }
 
 type entry struct {
@@ -131,6 +140,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.QueueLimit <= 0 {
 		opts.QueueLimit = 4096
 	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, path, opts)
+	}
 	kind, err := check(path)
 	if err != nil {
 		return nil, err
@@ -140,11 +152,46 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	lock, err := lockFile(path)
+	if errors.Is(err, errLocked) {
+		return nil, &Refusal{path, "another ghlmock is using it", "stop that one first, or give this one another --state path"}
+	}
+	if err != nil {
+		return nil, &Refusal{path, "cannot open it for writing: " + err.Error(), "fix its permissions, or choose another --state path"}
+	}
 	d, err := open(ctx, path, opts)
 	if err != nil {
+		lock.Close()
 		return nil, err
 	}
+	d.lock = lock
 	go d.writer()
+	return d, nil
+}
+
+var errLocked = errors.New("locked by another process")
+
+// openReadOnly opens an existing database for Load only.
+func openReadOnly(ctx context.Context, path string, opts Options) (*DB, error) {
+	if !exists(path) {
+		return nil, &Refusal{path, "it does not exist", "give the path of a database ghlmock serve --state wrote"}
+	}
+	if kind, err := check(path); err != nil {
+		return nil, err
+	} else if kind != fileSQLite {
+		return nil, &Refusal{path, "it is not a ghlmock database", "give the path of a database ghlmock serve --state wrote"}
+	}
+	if err := identify(ctx, path); err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, &Refusal{path, "cannot open it: " + err.Error(), "check the path"}
+	}
+	sdb.SetMaxOpenConns(1)
+	d := &DB{path: path, db: sdb, opts: opts, log: opts.Logger, done: make(chan struct{}), closing: true}
+	d.cond = sync.NewCond(&d.mu)
+	close(d.done)
 	return d, nil
 }
 

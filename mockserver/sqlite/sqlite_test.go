@@ -231,7 +231,7 @@ func TestAFailedCommitFailsEverythingQueuedAndRecovers(t *testing.T) {
 	var failed []crm.Change
 	var gate sync.Mutex
 	failing := true
-	commitHook = func() error {
+	hook := func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		if failing {
@@ -239,9 +239,8 @@ func TestAFailedCommitFailsEverythingQueuedAndRecovers(t *testing.T) {
 		}
 		return nil
 	}
-	t.Cleanup(func() { commitHook = nil })
 	path := filepath.Join(t.TempDir(), "state.db")
-	d := openDB(t, path, Options{Gate: &gate, Failed: func(cs []crm.Change) {
+	d := openDB(t, path, Options{Gate: &gate, BeforeCommit: hook, Failed: func(cs []crm.Change) {
 		require.False(t, gate.TryLock(), "the gate is held while Failed runs")
 		mu.Lock()
 		failed = append(failed, cs...)
@@ -276,11 +275,24 @@ func TestNotClosedMeansNotClean(t *testing.T) {
 	d, err := Open(t.Context(), path, Options{})
 	require.NoError(t, err)
 	require.NoError(t, d.Snapshot(t.Context(), dataset()))
-	// No Close: as after a kill. A second process opening it sees it unclean.
+
+	_, err = Open(t.Context(), path, Options{})
+	var r *Refusal
+	require.ErrorAs(t, err, &r, "a second writer of the same file is refused")
+	assert.Contains(t, r.Reason, "another ghlmock is using it")
+	ro, err := Open(t.Context(), path, Options{ReadOnly: true})
+	require.NoError(t, err, "a reader is not")
+	st, err := ro.Load(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, st.Dataset.Locations, 1)
+	require.NoError(t, ro.Close())
+
+	// No Close, as after a kill: the process's files just go away.
+	require.NoError(t, d.db.Close())
+	require.NoError(t, d.lock.Close())
 	d2 := openDB(t, path, Options{})
 	assert.False(t, d2.WasClean())
-	st, err := d2.Load(t.Context())
+	st, err = d2.Load(t.Context())
 	require.NoError(t, err)
 	assert.Len(t, st.Dataset.Locations[0].Contacts, 2, "what was committed is there")
-	_ = d.db.Close()
 }

@@ -142,10 +142,6 @@ func (d *DB) probe() {
 	}
 }
 
-// commitHook, when set by a test, is called inside every transaction just
-// before its commit; an error it returns fails the batch as a full disk would.
-var commitHook func() error
-
 // commit writes a batch in one transaction.
 func (d *DB) commit(batch []entry) (err error) {
 	ctx := context.Background()
@@ -172,8 +168,8 @@ func (d *DB) commit(batch []entry) (err error) {
 			return err
 		}
 	}
-	if commitHook != nil {
-		if err := commitHook(); err != nil {
+	if d.opts.BeforeCommit != nil {
+		if err := d.opts.BeforeCommit(); err != nil {
 			return err
 		}
 	}
@@ -183,6 +179,9 @@ func (d *DB) commit(batch []entry) (err error) {
 // Close commits what is queued, marks the database as closed cleanly, and
 // closes it. Writes after Close are refused.
 func (d *DB) Close() error {
+	if d.opts.ReadOnly {
+		return d.db.Close()
+	}
 	d.mu.Lock()
 	if d.closing {
 		d.mu.Unlock()
@@ -207,6 +206,9 @@ func (d *DB) Close() error {
 		}
 	}
 	errs = append(errs, d.db.Close())
+	if d.lock != nil {
+		errs = append(errs, d.lock.Close())
+	}
 	return errors.Join(errs...)
 }
 
