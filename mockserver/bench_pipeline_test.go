@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,4 +169,30 @@ func (l benchLatencies) report(b *testing.B) {
 	ms := func(q float64) float64 { return float64(l[int(q*float64(len(l)-1))]) / 1e6 }
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
+}
+
+// BenchmarkCreateContactWithState is BenchmarkCreateContact with a state
+// database: each create is committed before it is answered. Run in parallel
+// (-cpu) to see group commit at work.
+func BenchmarkCreateContactWithState(b *testing.B) {
+	fx, err := fixture.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := mockserver.New(mockserver.Config{Fixtures: fx, ContactsPerLocation: 5, StatePath: b.TempDir() + "/state.db",
+		RateLimits: ratelimit.Limits{Burst: 1 << 30, Window: time.Second, Daily: 1 << 30}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.CloseState() })
+	b.ReportAllocs()
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			body := fmt.Appendf(nil, `{"locationId":%q,"firstName":"Bench","email":"bench%d@example.com"}`, locationID, n.Add(1))
+			if code, out := serveBench(srv, "POST", "/contacts/", body); code != http.StatusCreated {
+				b.Fatalf("create: %d %s", code, out)
+			}
+		}
+	})
 }
