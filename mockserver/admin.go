@@ -12,14 +12,12 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
-	"github.com/ghlmock/ghlmock/mockserver/journal"
 	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 )
 
@@ -57,6 +55,8 @@ func (s *Server) adminHandler() http.Handler {
 		writeAdminJSON(w, http.StatusOK, map[string]any{"deleted": n})
 	})
 	mux.HandleFunc("GET /_mock/requests", s.adminRequests)
+	mux.HandleFunc("GET /_mock/requests/count", s.adminCountRequests)
+	mux.HandleFunc("POST /_mock/requests/count", s.adminCountRequests)
 	mux.HandleFunc("DELETE /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
 		s.journal.Clear()
 		writeAdminJSON(w, http.StatusOK, map[string]any{"cleared": true})
@@ -146,6 +146,9 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rule, err := faults.FromJSON(raw)
+	if err == nil {
+		err = s.ruleCanMatch(rule)
+	}
 	if err != nil {
 		adminError(w, http.StatusBadRequest, err.Error())
 		return
@@ -156,40 +159,6 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAdminJSON(w, http.StatusCreated, added)
-}
-
-func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := journal.Filter{OperationID: q.Get("operationId"), Method: strings.ToUpper(q.Get("method")), LocationID: q.Get("locationId")}
-	if v := q.Get("status"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			adminError(w, http.StatusBadRequest, "status must be a number")
-			return
-		}
-		f.Status = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			adminError(w, http.StatusBadRequest, "limit must be a non-negative number")
-			return
-		}
-		f.Limit = n
-	}
-	if v := q.Get("since"); v != "" {
-		ms, ok := crm.ParseMillis(v)
-		if !ok {
-			adminError(w, http.StatusBadRequest, "since must be an RFC 3339 time or epoch milliseconds")
-			return
-		}
-		f.Since = ms.Time()
-	}
-	size, held, dropped := s.journal.Stats()
-	writeAdminJSON(w, http.StatusOK, map[string]any{
-		"requests": s.journal.List(f),
-		"journal":  map[string]any{"size": size, "held": held, "dropped": dropped},
-	})
 }
 
 func (s *Server) clockView() map[string]any {

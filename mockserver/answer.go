@@ -19,8 +19,10 @@ func (s *Server) answer(w http.ResponseWriter, rq *request, status int, body any
 	s.writeJSON(w, rq, status, body)
 }
 
-// refuse writes GHL's error answer for a request a step or its handler refused.
+// refuse writes GHL's error answer for a request a step or its handler
+// refused, and keeps why for the journal and the log line.
 func (s *Server) refuse(w http.ResponseWriter, rq *request, e *apiError) {
+	rq.why = e.reason()
 	s.setRateHeaders(w.Header(), rq)
 	s.writeError(w, rq, e)
 }

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -43,6 +44,20 @@ func (e *apiError) body() errorBody {
 		}
 	}
 	return b
+}
+
+// reason is why, or the message when nothing more was said.
+func (e *apiError) reason() string {
+	if e.why != "" {
+		return e.why
+	}
+	switch m := e.Message.(type) {
+	case string:
+		return m
+	case []string:
+		return strings.Join(m, "; ")
+	}
+	return fmt.Sprint(e.Message)
 }
 
 func newError(status int, message string) *apiError {

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ghlmock/ghlmock/mockserver/faults"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
 // fixtureFaults reads the fault rules of the fixtures, naming the file and
@@ -47,6 +49,7 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 		return false
 	}
 	rq.fault = d.RuleID
+	rq.why = "fault rule " + d.RuleID + " applied"
 	ctx := rq.r.Context()
 	if d.Delay > 0 {
 		t := time.NewTimer(d.Delay)
@@ -165,4 +168,61 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
+}
+
+// ruleCanMatch refuses a rule that no request could ever match: an
+// operationId the document does not have, a method or a path no operation
+// has (or not the operationId's own), a location of no fixture, a token the
+// mock does not know. A rule like that would be accepted and silently never
+// apply, which is what a user debugging "why is my fault not firing" hates.
+func (s *Server) ruleCanMatch(r faults.Rule) error {
+	var errs []error
+	ops := s.spec.Operations()
+	if r.OperationID != "" {
+		op, ok := s.spec.Operation(r.OperationID)
+		if !ok {
+			return fmt.Errorf("operationId %q is not an operation of the document (ghlmock spec lists them)", r.OperationID)
+		}
+		ops = []*openapi.Operation{op}
+	}
+	fits := ops[:0:0]
+	for _, op := range ops {
+		if (r.Method == "" || r.Method == op.Method) && (r.Path == "" || globCovers(r.Path, op.Path)) {
+			fits = append(fits, op)
+		}
+	}
+	if len(fits) == 0 {
+		what := strings.TrimSpace(r.Method + " " + r.Path)
+		if r.OperationID != "" {
+			o := ops[0]
+			errs = append(errs, fmt.Errorf("%s never matches %s, which is %s %s", what, r.OperationID, o.Method, o.Path))
+		} else {
+			errs = append(errs, fmt.Errorf("no operation of the document is %s", what))
+		}
+	}
+	if r.LocationID != "" {
+		if _, ok := s.fx.Location(r.LocationID); !ok {
+			errs = append(errs, fmt.Errorf("locationId %q is not a location of the fixtures", r.LocationID))
+		}
+	}
+	if r.Token != "" {
+		if _, ok := s.tokens.lookup(r.Token); !ok {
+			errs = append(errs, fmt.Errorf("token %s is not a token the mock knows (mint it first)", redactHeader("Authorization", "Bearer "+r.Token)[len("Bearer "):]))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// globCovers reports whether a path glob matches some request path of a
+// template: each {parameter} stands for a value of one segment, with and
+// without the optional trailing slash.
+func globCovers(glob, template string) bool {
+	segs := strings.Split(template, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = "x"
+		}
+	}
+	p := strings.Join(segs, "/")
+	return faults.GlobMatch(glob, p) || faults.GlobMatch(glob, strings.TrimSuffix(p, "/")) || faults.GlobMatch(glob, p+"/")
 }

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
@@ -32,6 +35,7 @@ type request struct {
 	body  []byte // the request body, read once
 	value any    // the body decoded, for validation
 	fault string // the fault rule that applied, if any
+	why   string // why it was refused, in plain words (see apiError.why)
 
 	// rate is the rate-limit decision the answer's X-RateLimit-* headers
 	// report, once rated is set (see setRateHeaders).
@@ -68,11 +72,14 @@ func (rq *request) decode(v any) error {
 	return nil
 }
 
-// statusWriter records what was written, for the journal and the log line.
+// statusWriter records what was written, for the journal and the log line:
+// the status, the size, and the first capture bytes of the body.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status  int
+	bytes   int
+	capture int
+	body    []byte
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -88,6 +95,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
+	if room := w.capture - len(w.body); room > 0 {
+		w.body = append(w.body, b[:min(n, room)]...)
+	}
 	return n, err
 }
 
@@ -98,7 +108,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // parameters it matched.
 func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request, vars map[string]string) {
 	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
-	rq.sw = statusWriter{ResponseWriter: w} // one allocation with the request
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes} // one allocation with the request
 	sw := &rq.sw
 	defer func() {
 		if v := recover(); v != nil {
@@ -193,18 +203,32 @@ func (s *Server) record(rq *request, status int) {
 		}
 	}
 	dur := time.Since(rq.start)
-	s.journal.Add(journal.Entry{
+	path := journal.Truncate(rq.r.URL.Path, maxJournalURL)
+	e := journal.Entry{
 		Time:        s.clock.Now().Truncate(time.Millisecond),
 		Method:      rq.r.Method,
-		Path:        rq.r.URL.Path,
-		Query:       rq.r.URL.RawQuery,
+		Path:        path,
+		Query:       journal.Truncate(rq.r.URL.RawQuery, maxJournalURL),
 		OperationID: rq.op.ID,
 		Status:      status,
 		DurationMs:  float64(dur.Microseconds()) / 1000,
 		LocationID:  rq.loc,
 		TraceID:     rq.traceID,
 		Fault:       rq.fault,
-	})
+		Reason:      rq.why,
+	}
+	if max := s.cfg.JournalBodyBytes; max > 0 {
+		e.RequestHeaders = packHeaders(rq.r.Header, max)
+		e.RequestBody = journal.Truncate(string(rq.body), max)
+		if w := &rq.sw; w.ResponseWriter != nil {
+			e.ResponseHeaders = packHeaders(w.Header(), max)
+			e.ResponseBody = string(w.body)
+			if w.bytes > len(w.body) {
+				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
+			}
+		}
+	}
+	s.journal.Add(e)
 	ctx := rq.r.Context()
 	if !s.log.Enabled(ctx, slog.LevelInfo) {
 		return
@@ -212,7 +236,7 @@ func (s *Server) record(rq *request, status int) {
 	attrs := []slog.Attr{
 		slog.String("operationId", rq.op.ID),
 		slog.String("method", rq.r.Method),
-		slog.String("path", rq.r.URL.Path),
+		slog.String("path", path),
 		slog.Int("status", status),
 		slog.Duration("duration", dur),
 		slog.String("locationId", rq.loc),
@@ -221,7 +245,42 @@ func (s *Server) record(rq *request, status int) {
 	if rq.fault != "" {
 		attrs = append(attrs, slog.String("fault", rq.fault))
 	}
+	if rq.why != "" {
+		attrs = append(attrs, slog.String("reason", journal.Truncate(rq.why, maxJournalURL)))
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+}
+
+// maxJournalURL bounds a path, a query or a reason in the journal and the
+// log line: a request with a 1 MB URL costs them 2 KiB.
+const maxJournalURL = 2048
+
+// packHeaders packs headers for the journal, sorted by name, the
+// Authorization value redacted to its scheme and the token's last four
+// characters.
+func packHeaders(h http.Header, max int) journal.Headers {
+	var buf [24]string
+	names := buf[:0]
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return journal.PackHeaders(names, func(k string) []string { return h[k] }, max, redactHeader)
+}
+
+func redactHeader(name, value string) string {
+	if name != "Authorization" {
+		return value
+	}
+	scheme, tok, ok := strings.Cut(value, " ")
+	if !ok {
+		return "…"
+	}
+	tok = strings.TrimSpace(tok)
+	if len(tok) <= 8 {
+		return scheme + " …"
+	}
+	return scheme + " …" + tok[len(tok)-4:]
 }
 
 // toAPIError turns a handler's error into GHL's answer; anything unexpected
@@ -250,9 +309,11 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Mess
 // serveNotFound answers paths and methods no operation has, as Express does.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, op: notFoundOp, traceID: newTraceID(), start: time.Now()}
-	sw := &statusWriter{ResponseWriter: w}
-	s.writeError(sw, rq, routeNotFound(r.Method, r.URL.EscapedPath()))
-	s.record(rq, sw.status)
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes}
+	e := routeNotFound(r.Method, r.URL.EscapedPath())
+	rq.why = "no operation has this method and path"
+	s.writeError(&rq.sw, rq, e)
+	s.record(rq, rq.sw.status)
 }
 
 // notFoundOp stands for "no operation" in the log line of a 404.

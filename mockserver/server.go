@@ -76,6 +76,10 @@ type Config struct {
 	AdminToken string
 	// JournalSize is how many requests the journal keeps; 0 means 1000.
 	JournalSize int
+	// JournalBodyBytes bounds what the journal keeps of each request's and
+	// answer's body (and of a header value); 0 means 4096, a negative value
+	// keeps no bodies.
+	JournalBodyBytes int
 	// Pprof serves net/http/pprof under /_mock/debug/pprof/ (admin-protected).
 	Pprof bool
 	// StatePath, when set, is the SQLite database the state lives in: New
@@ -156,6 +160,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.JournalSize <= 0 {
 		cfg.JournalSize = 1000
+	}
+	if cfg.JournalBodyBytes == 0 {
+		cfg.JournalBodyBytes = 4096
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -309,6 +316,9 @@ func (s *Server) reset(ctx context.Context) error {
 func (s *Server) restoreFaults() error {
 	s.faults.Clear()
 	for _, r := range s.initialFaults {
+		if err := s.ruleCanMatch(r); err != nil {
+			return fmt.Errorf("mockserver: fault rule: %w", err)
+		}
 		if _, err := s.faults.Add(r); err != nil {
 			return fmt.Errorf("mockserver: fault rule: %w", err)
 		}

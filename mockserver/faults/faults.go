@@ -145,12 +145,12 @@ func (r *Rule) matches(q Request) bool {
 		(r.Method == "" || r.Method == q.Method) &&
 		(r.LocationID == "" || r.LocationID == q.LocationID) &&
 		(r.Token == "" || r.Token == q.Token) &&
-		(r.Path == "" || globMatch(r.Path, q.Path))
+		(r.Path == "" || GlobMatch(r.Path, q.Path))
 }
 
-// globMatch matches a path against a glob where * stays within a segment and
+// GlobMatch matches a path against a glob where * stays within a segment and
 // ** spans any number of segments.
-func globMatch(pattern, p string) bool {
+func GlobMatch(pattern, p string) bool {
 	pp, ps := strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(strings.Trim(p, "/"), "/")
 	var match func(i, j int) bool
 	match = func(i, j int) bool {

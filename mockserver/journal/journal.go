@@ -4,7 +4,9 @@
 package journal
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -22,7 +24,89 @@ type Entry struct {
 	LocationID  string    `json:"locationId,omitempty"`
 	TraceID     string    `json:"traceId,omitempty"`
 	Fault       string    `json:"fault,omitempty"` // the id of the fault rule that applied, if any
+	// Reason says in plain words why a refused request was refused ("token
+	// not found", "scope contacts.write missing", the validation errors…);
+	// the answer itself is GHL's.
+	Reason string `json:"reason,omitempty"`
+
+	RequestHeaders  Headers `json:"requestHeaders,omitempty"`
+	RequestBody     string  `json:"requestBody,omitempty"`
+	ResponseHeaders Headers `json:"responseHeaders,omitempty"`
+	ResponseBody    string  `json:"responseBody,omitempty"`
 }
+
+// Headers are the headers of a request or an answer, packed into one
+// string (name, NUL, value, NUL, …) so that journalling them costs one
+// allocation; they are written as a JSON object.
+type Headers string
+
+// PackHeaders packs h, in the order of names, the values of each name
+// joined by ", " and cut to maxValue bytes; redact, when set, rewrites a
+// value (the Authorization header).
+func PackHeaders(names []string, values func(string) []string, maxValue int, redact func(name, value string) string) Headers {
+	n := 0
+	for _, k := range names {
+		n += len(k) + 2
+		for _, v := range values(k) {
+			n += len(v) + 2
+		}
+	}
+	var b strings.Builder
+	b.Grow(min(n, len(names)*(maxValue+64)))
+	for _, k := range names {
+		v := strings.Join(values(k), ", ")
+		if redact != nil {
+			v = redact(k, v)
+		}
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(Truncate(v, maxValue))
+		b.WriteByte(0)
+	}
+	return Headers(b.String())
+}
+
+// Get returns a header's value.
+func (h Headers) Get(name string) string {
+	rest := string(h)
+	for rest != "" {
+		k, r, _ := strings.Cut(rest, "\x00")
+		v, r2, _ := strings.Cut(r, "\x00")
+		if strings.EqualFold(k, name) {
+			return v
+		}
+		rest = r2
+	}
+	return ""
+}
+
+// MarshalJSON writes the headers as an object.
+func (h Headers) MarshalJSON() ([]byte, error) {
+	m := map[string]string{}
+	rest := string(h)
+	for rest != "" {
+		k, r, _ := strings.Cut(rest, "\x00")
+		v, r2, _ := strings.Cut(r, "\x00")
+		m[k] = v
+		rest = r2
+	}
+	return json.Marshal(m)
+}
+
+// Truncate cuts s to max bytes (at a rune boundary), saying how much it cut:
+// a journal entry or a log line of a request with a 1 MB URL stays small.
+func Truncate(s string, max int) string {
+	if max <= 0 || len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…[truncated " + strconv.Itoa(len(s)-cut) + " bytes]"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // Filter selects entries; zero fields match everything.
 type Filter struct {
@@ -32,6 +116,9 @@ type Filter struct {
 	Since       time.Time // entries at or after
 	LocationID  string
 	Limit       int // the newest Limit entries; 0 means all
+	// Match, when set, must also accept the entry (a path glob, a body
+	// field: what the caller knows how to match).
+	Match func(*Entry) bool
 }
 
 func (f Filter) match(e *Entry) bool {
@@ -39,7 +126,22 @@ func (f Filter) match(e *Entry) bool {
 		(f.Method == "" || e.Method == f.Method) &&
 		(f.Status == 0 || e.Status == f.Status) &&
 		(f.Since.IsZero() || !e.Time.Before(f.Since)) &&
-		(f.LocationID == "" || e.LocationID == f.LocationID)
+		(f.LocationID == "" || e.LocationID == f.LocationID) &&
+		(f.Match == nil || f.Match(e))
+}
+
+// Count returns how many entries match (Limit is ignored): the verify query
+// a test asserts on.
+func (j *Journal) Count(f Filter) int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := 0
+	for i := range j.ring {
+		if (j.full || i < j.next) && f.match(&j.ring[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // Journal is a bounded, concurrency-safe ring of entries.

@@ -1,6 +1,9 @@
 package journal_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,4 +78,38 @@ func TestClearAndConcurrency(t *testing.T) {
 	j.Clear()
 	assert.Empty(t, j.List(journal.Filter{}))
 	assert.Equal(t, "801", j.Add(journal.Entry{}), "ids are never reused")
+}
+
+func TestTruncateSaysHowMuchItCut(t *testing.T) {
+	assert.Equal(t, "short", journal.Truncate("short", 10))
+	long := strings.Repeat("a", 1<<20)
+	got := journal.Truncate(long, 100)
+	assert.Equal(t, strings.Repeat("a", 100)+"…[truncated 1048476 bytes]", got)
+	assert.Equal(t, "é…[truncated 2 bytes]", journal.Truncate("éé", 3), "never in the middle of a rune")
+}
+
+func TestHeadersPackAndRedact(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer secret-0001"}, "Version": {"2021-07-28"}, "X-Many": {"a", "b"}}
+	packed := journal.PackHeaders([]string{"Authorization", "Version", "X-Many"}, func(k string) []string { return h[k] }, 1000,
+		func(k, v string) string {
+			if k == "Authorization" {
+				return "Bearer …0001"
+			}
+			return v
+		})
+	assert.Equal(t, "Bearer …0001", packed.Get("authorization"))
+	assert.Equal(t, "a, b", packed.Get("X-Many"))
+	raw, err := json.Marshal(packed)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Authorization":"Bearer …0001","Version":"2021-07-28","X-Many":"a, b"}`, string(raw))
+}
+
+func TestCount(t *testing.T) {
+	j := journal.New(3)
+	for i := range 5 {
+		j.Add(journal.Entry{Time: t0, Method: "GET", Status: 200 + i%2})
+	}
+	assert.Equal(t, 3, j.Count(journal.Filter{}), "what the ring holds")
+	assert.Equal(t, 1, j.Count(journal.Filter{Status: 201}))
+	assert.Equal(t, 2, j.Count(journal.Filter{Match: func(e *journal.Entry) bool { return e.Status == 200 }}))
 }
