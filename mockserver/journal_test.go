@@ -73,7 +73,9 @@ func TestJournalSaysWhyEachRefusalWasRefused(t *testing.T) {
 			}
 		})
 	}
-	limited := setup(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second, Daily: 1000} })
+	limited := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second, Daily: 1000}
+	})
 	limited.do(call{path: contact})
 	require.Equal(t, http.StatusTooManyRequests, limited.do(call{path: contact}).Status)
 	assert.Contains(t, last(t, limited)["reason"], "rate limit: burst 1/10s of app ")
