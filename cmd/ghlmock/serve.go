@@ -43,6 +43,7 @@ type serveFlags struct {
 	faults      string
 	adminToken  string
 	journalSize int
+	journalBody int
 	state       string
 	stateEvery  time.Duration
 	stateSync   bool
@@ -86,6 +87,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.faults, "faults", "", "YAML or JSON file of fault rules in force from the start")
 	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
+	fs.IntVar(&f.journalBody, "journal-bodies", 4096, "bytes of each request's and answer's body (and header value) the journal keeps; 0 keeps none")
 	fs.StringVar(&f.state, "state", "", "SQLite database the state lives in: loaded at start (created with the seeded data if missing), every write committed to it before it is answered")
 	fs.DurationVar(&f.stateEvery, "state-every", 30*time.Second, "kept for scripts of earlier versions and ignored: with --state every write is committed before it is answered")
 	fs.BoolVar(&f.stateSync, "state-sync", false, "with --state, make every commit wait for the disk, so that an operating-system crash or power cut loses nothing either (default: a killed process loses nothing)")
@@ -162,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		RateLimits:          ratelimit.Limits{Burst: f.burstLimit, Window: f.burstWindow, Daily: f.dailyLimit},
 		AdminToken:          f.adminToken,
 		JournalSize:         f.journalSize,
+		JournalBodyBytes:    journalBodyBytes(f.journalBody),
 		Pprof:               f.pprof,
 		StatePath:           f.state,
 		StateSync:           f.stateSync,
@@ -286,4 +289,13 @@ func runFixtures(_ context.Context, args []string, stdout, stderr io.Writer, get
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// journalBodyBytes maps the flag, where 0 means none, to Config's bound,
+// where 0 means the default.
+func journalBodyBytes(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
