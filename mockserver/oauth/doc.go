@@ -9,6 +9,7 @@
 //
 //	POST /oauth/token               Service.Token
 //	POST /oauth/locationToken       Service.LocationToken
+//	GET  /oauth/installedLocations  Service.InstalledLocations
 //	the headless authorize call     Service.Authorize
 //	an API call's bearer token      Service.Authenticate
 //
