@@ -10,6 +10,7 @@
 //	POST /oauth/token               Service.Token
 //	POST /oauth/locationToken       Service.LocationToken
 //	GET  /oauth/installedLocations  Service.InstalledLocations
+//	GET|POST /oauth/chooselocation  Service.ChooseLocationHandler (an http.Handler)
 //	the headless authorize call     Service.Authorize
 //	an API call's bearer token      Service.Authenticate
 //
