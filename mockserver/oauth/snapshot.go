@@ -63,9 +63,10 @@ func (s *Service) snapshot() (Snapshot, error) {
 	return snap, nil
 }
 
-// Import replaces the state with snap (a state import). Its records must
-// name apps, companies and locations the fixtures have. The replacement is
-// reported as one change whose After is the snapshot.
+// Import replaces the state with snap (a state import). Its installs and
+// codes must name apps, companies and locations the fixtures have; a token of
+// an app the fixtures no longer have is kept, and refused when used. The
+// replacement is reported as one change whose After is the snapshot.
 func (s *Service) Import(ctx context.Context, snap Snapshot) error {
 	return s.replace(ctx, &snap)
 }
