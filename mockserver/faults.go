@@ -100,15 +100,19 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 }
 
 // setFaultRateHeaders gives an injected answer the rate-limit headers every
-// GHL answer carries; an injected 429 reads as a spent burst window.
+// GHL answer carries: the token's budget as it stands, since the fault came
+// before the limiter and cost nothing (a client that throttles itself must
+// not read a fresh window into a 503); an injected 429 reads as a spent
+// burst window.
 func (s *Server) setFaultRateHeaders(h http.Header, rq *request, status int) {
 	lim := s.defaultLimits()
-	if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
-		lim = t.Limits
-	}
 	now := s.clock.Now()
 	d := ratelimit.Decision{Limits: lim, Remaining: lim.Burst, DailyRemaining: lim.Daily,
 		Reset: now.Add(lim.Window), DailyReset: now.Add(24 * time.Hour)}
+	if t, ok := s.tokens.lookup(bearer(rq.r)); ok {
+		lim = t.Limits
+		d = s.limiter.Peek(t.rateKey, lim)
+	}
 	if status == http.StatusTooManyRequests {
 		d.Remaining = 0
 	}
