@@ -282,11 +282,24 @@ func TestRetryAfterIsASetting(t *testing.T) {
 		c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second}
 		c.RetryAfter = &on
 	})
+	opened := h.clock.Now()
 	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
-	h.clock.Advance(3 * time.Second)
-	r := h.do(call{path: "/contacts/" + ada})
-	require.Equal(t, http.StatusTooManyRequests, r.Status)
-	assert.Equal(t, "7", r.Header.Get("Retry-After"))
+	// Retry-After is whole seconds, rounded up: a client that waits it is
+	// past the window, never a moment short of it.
+	for _, c := range []struct {
+		elapsed time.Duration // since the window opened
+		want    string
+	}{
+		{3 * time.Second, "7"},
+		{7700 * time.Millisecond, "3"}, // 2.3 s left
+		{8 * time.Second, "2"},
+		{9999 * time.Millisecond, "1"}, // 1 ms left
+	} {
+		h.clock.Advance(opened.Add(c.elapsed).Sub(h.clock.Now()))
+		r := h.do(call{path: "/contacts/" + ada})
+		require.Equal(t, http.StatusTooManyRequests, r.Status, "%v into the window", c.elapsed)
+		assert.Equal(t, c.want, r.Header.Get("Retry-After"), "%v into the 10 s window", c.elapsed)
+	}
 }
 
 func TestAdminRoutesAreNeverLimited(t *testing.T) {
@@ -297,4 +310,25 @@ func TestAdminRoutesAreNeverLimited(t *testing.T) {
 		require.Equal(t, 200, r.Status)
 		assert.Empty(t, r.Header.Get("X-RateLimit-Remaining"))
 	}
+}
+
+// TestResetClearsTheRateCounters: after POST /_mock/reset the whole burst and
+// the whole day are available again, without moving the clock.
+func TestResetClearsTheRateCounters(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 5}
+	})
+	for range 3 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	}
+	require.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status)
+
+	require.Equal(t, 200, h.admin("POST", "/_mock/reset", nil).Status)
+	for i := range 3 {
+		r := h.do(call{path: "/contacts/" + ada})
+		require.Equal(t, 200, r.Status, "request %d of the burst after the reset", i+1)
+		assert.Equal(t, 2-i, headerInt(t, r, "X-RateLimit-Remaining"))
+		assert.Equal(t, 4-i, headerInt(t, r, "X-RateLimit-Daily-Remaining"), "the day's count was cleared too")
+	}
+	assert.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status, "and no more than the burst")
 }
