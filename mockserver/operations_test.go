@@ -244,6 +244,44 @@ func TestEveryOperationIsolatesLocations(t *testing.T) {
 	}
 }
 
+// TestRepeatedLocationIDIsRefused: every operation with a locationId query
+// parameter answers GHL's 403 to a query that names it twice, whichever
+// comes first and even when both are the token's own location, and changes
+// nothing. Refusing the same value twice is a choice, as no capture of GHL's
+// answer exists: GHL runs on NestJS and Express, whose query parser makes a
+// repeated key an array, which a comparison with the token's location id
+// cannot match; and parsers disagree on which value of a repeated key
+// counts (Go's takes the first, others the last), so accepting one would
+// let a request through whose location depends on who reads it.
+func TestRepeatedLocationIDIsRefused(t *testing.T) {
+	h := setup(t)
+	var covered []string
+	for _, c := range opCases() {
+		op, _ := h.spec.Operation(c.id)
+		if op.Route.Operation.Parameters.GetByInAndName("query", "locationId") == nil {
+			continue
+		}
+		covered = append(covered, c.id)
+		t.Run(c.id, func(t *testing.T) {
+			before := export(t, h)
+			for _, q := range []string{
+				"locationId=" + locationID + "&locationId=" + h.other,
+				"locationId=" + h.other + "&locationId=" + locationID,
+				"locationId=" + locationID + "&locationId=" + locationID,
+			} {
+				cl := c.build(ada)
+				cl.path = withQuery(cl.path, "locationId", q)
+				r := h.do(cl)
+				assert.Equal(t, http.StatusForbidden, r.Status, "%s: %s", q, r.Body)
+				assert.Equal(t, "The token does not have access to this location.", errorMessage(t, r), q)
+			}
+			assertUnchanged(t, before, export(t, h), "a refused request changes nothing")
+		})
+	}
+	assert.ElementsMatch(t, []string{"get-contacts", "get-duplicate-contact", "get-contacts-by-businessId"}, covered,
+		"the operations with a locationId query parameter")
+}
+
 // TestContactScopedOperationsAnswerNotFound: an unknown contact id is GHL's
 // 400 "Contact not found for id:…", never a 404 or 500.
 func TestContactScopedOperationsAnswerNotFound(t *testing.T) {
