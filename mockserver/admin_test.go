@@ -2,11 +2,14 @@ package mockserver_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,7 +19,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/faults"
+	"github.com/ghlmock/ghlmock/mockserver/seed"
 )
 
 func TestFailTwiceThenSucceed(t *testing.T) {
@@ -312,32 +317,109 @@ func TestTokensMintExpireRevoke(t *testing.T) {
 	assert.NotEmpty(t, list)
 }
 
+// TestStateExportImportRoundTrip: GET /_mock/state, a reset, then PUT
+// /_mock/state gives back the data that went in — the seeded dataset with the
+// test's own writes — and that is what it is compared with, not with another
+// export (an export that lost every note would equal itself).
 func TestStateExportImportRoundTrip(t *testing.T) {
 	h := setup(t)
-	h.do(call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "firstName": "Kept", "email": "kept@example.com", "tags": []string{"a"},
+	seeded := seededLocation(t, h, locationID)
+	r := h.do(call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "firstName": "Kept", "email": "kept@example.com", "tags": []string{"a"},
 		"inboundDndSettings": map[string]any{"all": map[string]any{"status": "active", "message": "paused"}}}})
-	h.do(call{method: "DELETE", path: "/contacts/" + babbage})
-	r := h.admin("GET", "/_mock/state?locationId="+locationID, nil)
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	keptID := r.JSON(t)["contact"].(map[string]any)["id"].(string)
+	kept, err := h.srv.Store().Contact(t.Context(), locationID, keptID)
+	require.NoError(t, err)
+	require.Equal(t, 200, h.do(call{method: "DELETE", path: "/contacts/" + babbage}).Status)
+	r = h.admin("GET", "/_mock/state?locationId="+locationID, nil)
 	require.Equal(t, 200, r.Status)
 	state := r.Body
 	assert.Contains(t, string(state), `"email":"kept@example.com"`)
 	assert.Contains(t, string(state), `"inboundDndSettings":{"all":{"status":"active","message":"paused"}}`)
 	assert.NotContains(t, string(state), h.other, "only the location asked for")
-	before := export(t, h)
+
+	// What went in: the seeded location, less babbage (deleted: its id is
+	// kept, and so are its tasks and notes), plus the contact created.
+	want := seeded
+	want.Contacts = slices.DeleteFunc(want.Contacts, func(c crm.Contact) bool { return c.ID == babbage })
+	want.Contacts = append(want.Contacts, kept)
+	want.Deleted = append(want.Deleted, babbage)
+	want = inExportOrder(crm.Dataset{Locations: []crm.LocationData{want}}).Locations[0]
+	require.True(t, slices.ContainsFunc(want.Notes, func(n crm.Note) bool { return n.ContactID == babbage }), "babbage's notes stay with the deleted id")
 
 	h.admin("POST", "/_mock/reset", nil)
-	assert.NotEqual(t, before, export(t, h))
+	_, err = h.srv.Store().Contact(t.Context(), locationID, keptID)
+	require.Error(t, err, "the reset forgot the contact created")
 	req, _ := http.NewRequestWithContext(context.Background(), "PUT", h.ts.URL+"/_mock/state", strings.NewReader(string(state)))
 	res, err := h.ts.Client().Do(req)
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, 200, res.StatusCode)
-	assertUnchanged(t, before, export(t, h), "export → import round trip")
+	assertUnchanged(t, jsonOf(t, want), jsonOf(t, exportLocation(t, h, locationID)), "the imported state is the seeded one with the test's writes")
+	assertUnchanged(t, jsonOf(t, seededLocation(t, h, h.other)), jsonOf(t, exportLocation(t, h, h.other)), "a location the state did not name keeps its seeded data")
 	assert.Equal(t, 400, h.do(call{path: "/contacts/" + babbage}).Status, "deleted stays deleted")
+	got := h.do(call{path: "/contacts/" + keptID})
+	require.Equal(t, 200, got.Status)
+	assert.Equal(t, "kept@example.com", got.JSON(t)["contact"].(map[string]any)["email"], "the created contact is served again")
 
+	before := export(t, h)
 	assert.Equal(t, 400, h.admin("PUT", "/_mock/state", map[string]any{"locations": []any{map[string]any{"location": map[string]any{"id": locationID}, "contacts": []any{map[string]any{"id": "bad id"}}}}}).Status)
 	assertUnchanged(t, before, export(t, h), "a refused import changes nothing")
 	assert.Equal(t, 400, h.admin("PUT", "/_mock/state", map[string]any{"colour": 1}).Status)
+}
+
+// seededLocation generates a location's seeded data as the harness's server
+// did, independently of the store: the data that went in.
+func seededLocation(t *testing.T, h *harness, loc string) crm.LocationData {
+	t.Helper()
+	ds, err := seed.Generate(h.fx, seed.Options{Seed: 1, Now: h.clock.Now(), ContactsPerLocation: 20})
+	require.NoError(t, err)
+	for _, ld := range inExportOrder(ds).Locations {
+		if ld.Location.ID == loc {
+			return ld
+		}
+	}
+	t.Fatalf("no location %s in the fixtures", loc)
+	return crm.LocationData{}
+}
+
+// exportLocation is the store's export of one location.
+func exportLocation(t *testing.T, h *harness, loc string) crm.LocationData {
+	t.Helper()
+	ds, err := h.srv.Store().Export(t.Context(), loc)
+	require.NoError(t, err)
+	require.Len(t, ds.Locations, 1)
+	return ds.Locations[0]
+}
+
+// inExportOrder sorts d in place into the order the store's Export
+// documents: contacts by (dateAdded, id), deleted ids sorted, tasks and notes
+// by (dateAdded, id, contactId), appointments by (startTime, id).
+func inExportOrder(d crm.Dataset) crm.Dataset {
+	for i := range d.Locations {
+		ld := &d.Locations[i]
+		slices.SortFunc(ld.Contacts, func(a, b crm.Contact) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID))
+		})
+		slices.Sort(ld.Deleted)
+		slices.SortFunc(ld.Tasks, func(a, b crm.Task) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID), strings.Compare(a.ContactID, b.ContactID))
+		})
+		slices.SortFunc(ld.Notes, func(a, b crm.Note) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID), strings.Compare(a.ContactID, b.ContactID))
+		})
+		slices.SortFunc(ld.Appointments, func(a, b crm.Appointment) int {
+			return cmp.Or(cmp.Compare(a.StartTime, b.StartTime), strings.Compare(a.ID, b.ID))
+		})
+	}
+	return d
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
 }
 
 func TestAdminToken(t *testing.T) {

@@ -375,6 +375,41 @@ func TestValidationMessagesAreClassValidatorStyle(t *testing.T) {
 	assert.Equal(t, 422, r.Status)
 }
 
+// TestValidationMessagesHaveOneOrder pins the order of a 422's messages:
+// sorted, each once, the same on every request. class-validator's own order
+// (the DTO's declaration order) is not known for GHL's DTOs, so the mock
+// promises a stable order rather than GHL's; a client or a golden file that
+// compares the array must not see it shuffle between runs.
+func TestValidationMessagesHaveOneOrder(t *testing.T) {
+	h := setup(t)
+	body := map[string]any{"locationId": locationID, "zzz": 1, "email": "bad", "dnd": "yes", "tags": []any{1, "ok", 2}, "aaa": true,
+		"website": 5, "dateOfBirth": []int{1}, "inboundDndSettings": map[string]any{"all": map[string]any{"status": 3}}}
+	want := []string{
+		"dateOfBirth must be a string",
+		"dnd must be a boolean value",
+		"each value in tags must be a string", // two bad tags, one message
+		"email must be an email",
+		"inboundDndSettings.all.status must be one of the following values: active, inactive",
+		"property aaa should not exist",
+		"property zzz should not exist",
+		"website must be a string",
+	}
+	messages := func(r *response) []string {
+		t.Helper()
+		require.Equal(t, 422, r.Status, "%s", r.Body)
+		var got []string
+		for _, m := range r.JSON(t)["message"].([]any) {
+			got = append(got, m.(string))
+		}
+		return got
+	}
+	for i := range 20 {
+		require.Equal(t, want, messages(h.do(call{method: "POST", path: "/contacts/", body: body})), "request %d", i+1)
+	}
+	assert.Equal(t, []string{"limit must be an integer number", "startAfter must be an integer number"},
+		messages(h.do(call{path: "/contacts/?locationId=" + locationID + "&startAfter=x&limit=abc"})), "query parameters, in another order than sent")
+}
+
 func TestPanicBecomesGHL500(t *testing.T) {
 	h := setup(t)
 	mockserver.PanicOnForTest(h.srv, "get-contact")

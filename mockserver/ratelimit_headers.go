@@ -26,13 +26,17 @@ func newRateConsts(l ratelimit.Limits) *rateConsts {
 }
 
 // uncharged is the decision reported for a request no limit was charged for
-// (refused before the rate limit, or answered by a fault): the limits of its
-// token (the default app's without one), untouched.
+// (refused before the rate limit, or answered by a fault): the budget of its
+// token's app and location as it stands (a client that throttles itself
+// must not read a fresh window into an injected 503), or the default app's
+// limits, untouched, without a token.
 func (s *Server) uncharged(t *token) ratelimit.Decision {
-	lim := s.defaultLimits()
 	if t != nil {
-		lim = t.Limits
+		d := s.limiter.Peek(t.rateKey, t.Limits)
+		d.Allowed = true
+		return d
 	}
+	lim := s.defaultLimits()
 	now := s.clock.Now()
 	return ratelimit.Decision{
 		Allowed: true, Limits: lim, Remaining: lim.Burst, DailyRemaining: lim.Daily,

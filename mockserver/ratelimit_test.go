@@ -79,21 +79,127 @@ func TestBurstOf125GivesExactly100And25(t *testing.T) {
 	assert.Equal(t, 99, headerInt(t, r, "X-RateLimit-Remaining"))
 }
 
+// rateHeaders are the X-RateLimit-* values of one answer.
+type rateHeaders struct {
+	Daily, DailyRemaining, Interval, Max, Remaining int
+	DailyReset                                      int64 // epoch ms
+}
+
+func rateHeadersOf(t *testing.T, r *response) rateHeaders {
+	t.Helper()
+	reset, err := strconv.ParseInt(r.Header.Get("X-RateLimit-Daily-Reset"), 10, 64)
+	require.NoError(t, err, "X-RateLimit-Daily-Reset on %d", r.Status)
+	return rateHeaders{
+		Daily: headerInt(t, r, "X-RateLimit-Limit-Daily"), DailyRemaining: headerInt(t, r, "X-RateLimit-Daily-Remaining"),
+		Interval: headerInt(t, r, "X-RateLimit-Interval-Milliseconds"), Max: headerInt(t, r, "X-RateLimit-Max"),
+		Remaining: headerInt(t, r, "X-RateLimit-Remaining"), DailyReset: reset,
+	}
+}
+
+// TestRateLimitHeadersOnEveryAnswer checks the values, not only the
+// presence, of the headers on refused answers: one no app and location can
+// be charged for (no, unknown or expired token) shows the default app's
+// limits untouched, whatever other clients have used; a refusal after the
+// token is known (Version, scope, location, not found, validation) is
+// charged like a success and shows the count going down.
 func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
 	h := setup(t, ghlLimits)
-	for _, c := range []call{
-		{path: "/contacts/" + ada},
-		{path: "/contacts/" + unknownID},
-		{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "email": "bad"}},
-		{path: "/contacts/" + ada, token: str("")},
-		{path: "/contacts/" + ada, version: str("")},
-		{path: "/contacts/" + ada, token: str(h.otherRW)},
-	} {
-		r := h.do(c) // the harness validates the required headers against the document
-		for _, name := range []string{"X-RateLimit-Limit-Daily", "X-RateLimit-Daily-Remaining", "X-RateLimit-Interval-Milliseconds", "X-RateLimit-Max", "X-RateLimit-Remaining", "X-RateLimit-Daily-Reset"} {
-			assert.NotEmpty(t, r.Header.Get(name), "%s on %d", name, r.Status)
-		}
+	dayEnd := h.clock.Now().Add(24 * time.Hour).UnixMilli()
+	for range 3 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
 	}
+	untouched := rateHeaders{Daily: 200000, DailyRemaining: 200000, Interval: 10000, Max: 100, Remaining: 100, DailyReset: dayEnd}
+	for _, c := range []struct {
+		name string
+		call call
+	}{
+		{"no token", call{path: "/contacts/" + ada, token: str("")}},
+		{"not a bearer token", call{path: "/contacts/" + ada, headers: map[string]string{"Authorization": "Basic eDp5"}}},
+		{"unknown token", call{path: "/contacts/" + ada, token: str("pit-00000000-0000-4000-8000-000000000000")}},
+		{"expired token", call{path: "/contacts/" + ada, token: str("pit-1a2b3c4d-0001-4000-8000-000000000004")}},
+	} {
+		r := h.do(c.call)
+		require.Equal(t, 401, r.Status, c.name)
+		assert.Equal(t, untouched, rateHeadersOf(t, r), "%s: the default app's limits, untouched", c.name)
+	}
+
+	used := 3 // the successes above; the 401s before the token was known cost nothing
+	for _, c := range []struct {
+		name   string
+		call   call
+		status int
+	}{
+		{"no Version", call{path: "/contacts/" + ada, version: str("")}, 401},
+		{"read-only token on a write", call{method: "DELETE", path: "/contacts/" + ada, token: &h.ro}, 401},
+		{"unknown contact", call{path: "/contacts/" + unknownID}, 400},
+		{"invalid body", call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": locationID, "email": "bad"}}, 422},
+		{"another location in the query", call{path: "/contacts/?locationId=" + h.other}, 403},
+	} {
+		r := h.do(c.call)
+		require.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Body)
+		used++
+		assert.Equal(t, rateHeaders{Daily: 200000, DailyRemaining: 200000 - used, Interval: 10000, Max: 100, Remaining: 100 - used, DailyReset: dayEnd},
+			rateHeadersOf(t, r), "%s: charged to the token's app and location", c.name)
+	}
+}
+
+// TestRateLimitHeadersOn429: a burst 429 says Remaining 0 with the day's
+// count as it was (refused requests are not counted); a daily 429 says
+// Daily-Remaining 0 with the burst window's own count.
+func TestRateLimitHeadersOn429(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 5}
+	})
+	start := h.clock.Now()
+	for range 3 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	}
+	r := h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, rateHeaders{Daily: 5, DailyRemaining: 2, Interval: 10000, Max: 3, Remaining: 0, DailyReset: start.Add(24 * time.Hour).UnixMilli()},
+		rateHeadersOf(t, r), "a burst 429")
+
+	h.clock.Advance(10 * time.Second)
+	for range 2 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	}
+	r = h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, rateHeaders{Daily: 5, DailyRemaining: 0, Interval: 10000, Max: 3, Remaining: 1, DailyReset: start.Add(24 * time.Hour).UnixMilli()},
+		rateHeadersOf(t, r), "a daily 429: the burst window still has one left")
+}
+
+// TestRateLimitHeadersOnInjectedFaults: an injected answer comes before the
+// rate limiter, so it costs nothing, and its headers tell the token's budget
+// as it stands (an untouched default for a token the mock does not know); an
+// injected 429 reads as a spent burst window. A client that throttles itself
+// on X-RateLimit-Remaining must not be told after a 503 that it has a fresh
+// window.
+func TestRateLimitHeadersOnInjectedFaults(t *testing.T) {
+	h := setup(t, ghlLimits)
+	dayEnd := h.clock.Now().Add(24 * time.Hour).UnixMilli()
+	for range 4 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	}
+	require.Equal(t, 201, h.admin("POST", "/_mock/faults", map[string]any{"operationId": "get-contact", "status": 503, "times": 2}).Status)
+	require.Equal(t, 201, h.admin("POST", "/_mock/faults", map[string]any{"operationId": "get-contact", "status": 429, "times": 1}).Status)
+
+	r := h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 503, r.Status)
+	assert.Equal(t, rateHeaders{Daily: 200000, DailyRemaining: 200000 - 4, Interval: 10000, Max: 100, Remaining: 100 - 4, DailyReset: dayEnd},
+		rateHeadersOf(t, r), "a 503 fault: the budget as it stands, not charged")
+	r = h.do(call{path: "/contacts/" + ada, token: str("pit-00000000-0000-4000-8000-000000000000")})
+	require.Equal(t, 503, r.Status)
+	assert.Equal(t, rateHeaders{Daily: 200000, DailyRemaining: 200000, Interval: 10000, Max: 100, Remaining: 100, DailyReset: dayEnd},
+		rateHeadersOf(t, r), "a 503 fault for an unknown token: the default app's limits, untouched")
+	r = h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 429, r.Status)
+	assert.Equal(t, rateHeaders{Daily: 200000, DailyRemaining: 200000 - 4, Interval: 10000, Max: 100, Remaining: 0, DailyReset: dayEnd},
+		rateHeadersOf(t, r), "a 429 fault: a spent burst window")
+
+	r = h.do(call{path: "/contacts/" + ada})
+	require.Equal(t, 200, r.Status, "the faults are used up")
+	assert.Equal(t, 100-5, headerInt(t, r, "X-RateLimit-Remaining"), "the three faulted requests were not counted")
 }
 
 func TestDailyQuotaRunsOut(t *testing.T) {
@@ -176,11 +282,24 @@ func TestRetryAfterIsASetting(t *testing.T) {
 		c.RateLimits = ratelimit.Limits{Burst: 1, Window: 10 * time.Second}
 		c.RetryAfter = &on
 	})
+	opened := h.clock.Now()
 	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
-	h.clock.Advance(3 * time.Second)
-	r := h.do(call{path: "/contacts/" + ada})
-	require.Equal(t, http.StatusTooManyRequests, r.Status)
-	assert.Equal(t, "7", r.Header.Get("Retry-After"))
+	// Retry-After is whole seconds, rounded up: a client that waits it is
+	// past the window, never a moment short of it.
+	for _, c := range []struct {
+		elapsed time.Duration // since the window opened
+		want    string
+	}{
+		{3 * time.Second, "7"},
+		{7700 * time.Millisecond, "3"}, // 2.3 s left
+		{8 * time.Second, "2"},
+		{9999 * time.Millisecond, "1"}, // 1 ms left
+	} {
+		h.clock.Advance(opened.Add(c.elapsed).Sub(h.clock.Now()))
+		r := h.do(call{path: "/contacts/" + ada})
+		require.Equal(t, http.StatusTooManyRequests, r.Status, "%v into the window", c.elapsed)
+		assert.Equal(t, c.want, r.Header.Get("Retry-After"), "%v into the 10 s window", c.elapsed)
+	}
 }
 
 func TestAdminRoutesAreNeverLimited(t *testing.T) {
@@ -191,4 +310,25 @@ func TestAdminRoutesAreNeverLimited(t *testing.T) {
 		require.Equal(t, 200, r.Status)
 		assert.Empty(t, r.Header.Get("X-RateLimit-Remaining"))
 	}
+}
+
+// TestResetClearsTheRateCounters: after POST /_mock/reset the whole burst and
+// the whole day are available again, without moving the clock.
+func TestResetClearsTheRateCounters(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 5}
+	})
+	for range 3 {
+		require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	}
+	require.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status)
+
+	require.Equal(t, 200, h.admin("POST", "/_mock/reset", nil).Status)
+	for i := range 3 {
+		r := h.do(call{path: "/contacts/" + ada})
+		require.Equal(t, 200, r.Status, "request %d of the burst after the reset", i+1)
+		assert.Equal(t, 2-i, headerInt(t, r, "X-RateLimit-Remaining"))
+		assert.Equal(t, 4-i, headerInt(t, r, "X-RateLimit-Daily-Remaining"), "the day's count was cleared too")
+	}
+	assert.Equal(t, 429, h.do(call{path: "/contacts/" + ada}).Status, "and no more than the burst")
 }

@@ -22,13 +22,15 @@
 //     against the bare server and the mock in turn, --rounds times, the order
 //     flipping every round (bare, mock; mock, bare; …) so that drift on a
 //     shared machine hits both alike. Every run is on a fresh process, after
-//     a warm-up. Reported: req/s, p50, p99 (medians of the rounds) and the
-//     ratios mock/bare.
+//     a warm-up. Reported: req/s, p50, p99 (medians of the rounds), the
+//     ratio mock/bare of the req/s medians, and for p99 the median of the
+//     rounds' own ratios (a p99 moves more between rounds than within one).
 //   - 100k: the first location with --contacts contacts, started --rounds
 //     times (start-up time: process start to its "listening on" line; RSS);
 //     then list with query, search with a contains filter and a sort, both at
-//     --latency-connections (the p99 target) and at --connections, and
-//     duplicate lookups by email and by phone.
+//     --latency-connections (the p99 target; the figures name the count) and
+//     at --connections, and duplicate lookups by email and by phone (judged
+//     on their p50 against the default size's).
 //   - contract: the wall time of `ghlmock contract --include-ratelimit`, the
 //     whole suite against its in-process mock.
 //

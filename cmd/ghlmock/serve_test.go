@@ -81,9 +81,14 @@ func startServe(t *testing.T, env map[string]string, args ...string) (string, fu
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
+	return getAs(t, url, "pit-1a2b3c4d-0001-4000-8000-000000000001")
+}
+
+func getAs(t *testing.T, url, token string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), "GET", url, nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Version", "2021-07-28")
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -194,16 +199,72 @@ func TestServeFaultsFile(t *testing.T) {
 	assert.Contains(t, err.Error(), "faults.yaml:1")
 }
 
+// TestServeStatePersistsAcrossRestarts: after a restart from the state file
+// the API serves what it served before the shutdown — every contact of both
+// locations with its tasks, notes and appointments, the note the test wrote
+// and the contact it deleted included. It compares API answers before and
+// after, not the file with another export of itself: a state file that lost
+// every note would pass that.
 func TestServeStatePersistsAcrossRestarts(t *testing.T) {
+	const (
+		ada     = "2NexTNy4UiJ1cLOoua11"
+		babbage = "RirZoUIYap0BJidC295M"
+	)
 	state := filepath.Join(t.TempDir(), "state.db")
 	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
-	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/2NexTNy4UiJ1cLOoua11", ""))
+	require.Equal(t, 201, send(t, "POST", base+"/contacts/"+babbage+"/notes", `{"body":"Survives restarts."}`))
+	require.Equal(t, 200, send(t, "DELETE", base+"/contacts/"+ada, ""))
+	before := servedData(t, base)
 	require.NoError(t, stop())
 	require.FileExists(t, state)
+	assert.Contains(t, before["O9hFAiOh29oB93c0F6UJ"]["/contacts/"+babbage+"/notes"], "Survives restarts.", "the note written is served")
+	assert.NotContains(t, before["O9hFAiOh29oB93c0F6UJ"], "/contacts/"+ada, "the deleted contact is not listed")
 
 	base, _ = startServe(t, nil, "--addr", "127.0.0.1:0", "--contacts", "5", "--state", state)
-	status, body := get(t, base+"/contacts/2NexTNy4UiJ1cLOoua11")
+	after := servedData(t, base)
+	for loc, reads := range before {
+		require.NotEmpty(t, reads, loc)
+		for path, body := range reads {
+			assert.Equal(t, body, after[loc][path], "%s after the restart", path)
+		}
+		assert.Len(t, after[loc], len(reads), "%s: the same contacts after the restart", loc)
+	}
+	status, body := get(t, base+"/contacts/"+ada)
 	assert.Equal(t, 400, status, "the delete survived the restart: %s", body)
+}
+
+// servedData reads, for each default location, every contact the list gives
+// and its tasks, notes and appointments: path → answer without its traceId.
+func servedData(t *testing.T, base string) map[string]map[string]string {
+	t.Helper()
+	traceID := regexp.MustCompile(`,?"traceId":"[^"]*"`)
+	out := map[string]map[string]string{}
+	for loc, token := range map[string]string{
+		"O9hFAiOh29oB93c0F6UJ": "pit-1a2b3c4d-0001-4000-8000-000000000001",
+		"5YtuALNUEJMUUqAsab3w": "pit-1a2b3c4d-0002-4000-8000-000000000001",
+	} {
+		read := func(path string) string {
+			t.Helper()
+			status, body := getAs(t, base+path, token)
+			require.Equal(t, 200, status, "%s: %s", path, body)
+			return traceID.ReplaceAllString(body, "")
+		}
+		var list struct {
+			Contacts []struct{ ID string } `json:"contacts"`
+			Meta     struct{ Total int }   `json:"meta"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(read("/contacts/?locationId="+loc+"&limit=100")), &list))
+		require.Len(t, list.Contacts, list.Meta.Total, "one page holds them all")
+		reads := map[string]string{}
+		for _, c := range list.Contacts {
+			for _, p := range []string{"", "/tasks", "/notes", "/appointments"} {
+				path := "/contacts/" + c.ID + p
+				reads[path] = read(path)
+			}
+		}
+		out[loc] = reads
+	}
+	return out
 }
 
 // TestServeCommitsEveryWriteBeforeAnswering: with --state, a write is in the

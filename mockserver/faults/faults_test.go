@@ -116,6 +116,30 @@ func TestProbabilityIsReproducible(t *testing.T) {
 	assert.InDelta(t, 300, hits, 60, "about 30%% applied")
 }
 
+// TestProbabilityMissKeepsTimes: a rule with both times and probability
+// applies to exactly N requests: a request the draw lets through does not
+// use up one of the N, however many come between the hits.
+func TestProbabilityMissKeepsTimes(t *testing.T) {
+	e := faults.New(7)
+	_, err := e.Add(faults.Rule{Status: 503, Times: 3, Probability: 0.2})
+	require.NoError(t, err)
+	hits, missesBeforeLastHit, misses := 0, 0, 0
+	for i := range 200 {
+		_, ok := e.Decide(faults.Request{OperationID: "get-contact"})
+		if ok {
+			hits++
+			missesBeforeLastHit = misses
+		} else {
+			misses++
+		}
+		r := e.List()[0]
+		require.Equal(t, hits, r.Applied, "request %d", i+1)
+		require.Equal(t, 3-hits, *r.Remaining, "request %d: only hits use up times", i+1)
+	}
+	assert.Equal(t, 3, hits, "all three times were applied, and no more")
+	assert.Greater(t, missesBeforeLastHit, 3, "misses came between the hits (else this proves nothing)")
+}
+
 func TestLatencyDistributions(t *testing.T) {
 	e := faults.New(3)
 	_, err := e.Add(faults.Rule{OperationID: "u", Latency: &faults.Latency{Distribution: "uniform", MinMs: 100, MaxMs: 200}})

@@ -1,7 +1,11 @@
 package inmem_test
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,37 +128,108 @@ func TestNewCanonicalizesDatasetContacts(t *testing.T) {
 	assert.Equal(t, "active", c.InboundDNDSettings.All.Status, "the store keeps no part of the dataset it was given")
 }
 
-// busyStore is a store with two generated locations after a round of API
-// writes of every kind, so that round trips cover what the API produces.
-func busyStore(t *testing.T) (*inmem.Store, *clock) {
-	t.Helper()
+// busyDataset is two generated locations with tasks, notes, appointments
+// and deleted contacts (one of them with a task and a note left behind), as
+// a dataset that goes into a store.
+func busyDataset() crm.Dataset {
 	g := newGen(3)
 	a := g.location(fixtureLocation(locA), 300, true)
 	b := g.location(fixtureLocation(locB), 50, true)
 	a.Appointments = []crm.Appointment{
-		{ID: "Appt1", ContactID: a.Contacts[0].ID, StartTime: 2000, Users: []string{userA1}},
-		{ID: "Appt2", ContactID: a.Contacts[0].ID, StartTime: 1000},
-		{ID: "Appt3", ContactID: a.Contacts[1].ID, StartTime: 1000},
+		{ID: "Appt1", LocationID: locA, ContactID: a.Contacts[0].ID, StartTime: 2000, Users: []string{userA1}},
+		{ID: "Appt2", LocationID: locA, ContactID: a.Contacts[0].ID, StartTime: 1000},
+		{ID: "Appt3", LocationID: locA, ContactID: a.Contacts[1].ID, StartTime: 1000},
 	}
+	gone := g.ids.ID()
+	a.Deleted = []string{gone, g.ids.ID()}
+	a.Tasks = append(a.Tasks, crm.Task{ID: g.ids.ID(), LocationID: locA, ContactID: gone, Title: "orphan", DateAdded: 5})
+	a.Notes = append(a.Notes, crm.Note{ID: g.ids.ID(), LocationID: locA, ContactID: gone, Body: "orphan", DateAdded: 5, DateUpdated: 5})
+	return crm.Dataset{Locations: []crm.LocationData{a, b}}
+}
+
+// inExportOrder sorts d in place into the order Export documents and
+// returns it: locations by id, contacts by (DateAdded, id), deleted ids
+// sorted, tasks and notes by (DateAdded, id, contact id), appointments by
+// (StartTime, id).
+func inExportOrder(d crm.Dataset) crm.Dataset {
+	slices.SortFunc(d.Locations, func(a, b crm.LocationData) int { return strings.Compare(a.Location.ID, b.Location.ID) })
+	for i := range d.Locations {
+		ld := &d.Locations[i]
+		slices.SortFunc(ld.Contacts, func(a, b crm.Contact) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID))
+		})
+		slices.Sort(ld.Deleted)
+		slices.SortFunc(ld.Tasks, func(a, b crm.Task) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID), strings.Compare(a.ContactID, b.ContactID))
+		})
+		slices.SortFunc(ld.Notes, func(a, b crm.Note) int {
+			return cmp.Or(cmp.Compare(a.DateAdded, b.DateAdded), strings.Compare(a.ID, b.ID), strings.Compare(a.ContactID, b.ContactID))
+		})
+		slices.SortFunc(ld.Appointments, func(a, b crm.Appointment) int {
+			return cmp.Or(cmp.Compare(a.StartTime, b.StartTime), strings.Compare(a.ID, b.ID))
+		})
+	}
+	return d
+}
+
+// assertSameData compares two values as JSON and shows where they first
+// differ (a whole dataset would print thousands of lines).
+func assertSameData(t *testing.T, want, got any, msg string) {
+	t.Helper()
+	w, err := json.Marshal(want)
+	require.NoError(t, err)
+	g, err := json.Marshal(got)
+	require.NoError(t, err)
+	if string(w) == string(g) {
+		return
+	}
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	lo := max(i-120, 0)
+	t.Errorf("%s: differs at byte %d of %d:\nwant: …%s…\ngot:  …%s…", msg, i, len(w),
+		w[lo:min(i+120, len(w))], g[lo:min(i+120, len(g))])
+}
+
+// writes is what busyStore wrote through the store's API, by kind.
+type writes struct {
+	deleted, created, updated []string // contact ids
+	tasks, notes              []string // ids of the tasks and notes created
+}
+
+// busyStore is a store built from busyDataset after a round of API writes of
+// every kind, so that round trips cover what the API produces.
+func busyStore(t *testing.T) (*inmem.Store, *clock, writes) {
+	t.Helper()
+	d := busyDataset()
+	a := d.Locations[0]
 	clk := newClock()
-	s, err := inmem.New(crm.Dataset{Locations: []crm.LocationData{a, b}}, inmem.Options{Now: clk.Now, IDs: crm.NewIDGen(5), NormalizePhones: true})
+	s, err := inmem.New(d, inmem.Options{Now: clk.Now, IDs: crm.NewIDGen(5), NormalizePhones: true})
 	require.NoError(t, err)
 	ctx := t.Context()
+	var w writes
 	for i, c := range a.Contacts[:40] {
 		clk.Advance(time.Second)
 		switch i % 8 {
 		case 0:
 			require.NoError(t, s.DeleteContact(ctx, locA, c.ID))
+			w.deleted = append(w.deleted, c.ID)
 		case 1:
 			_, err = s.UpdateContact(ctx, locA, c.ID, crm.ContactInput{City: ptr("Paris"), Tags: tags("x")})
+			w.updated = append(w.updated, c.ID)
 		case 2:
 			_, _, err = s.AddFollowers(ctx, locA, c.ID, []string{userA2})
 		case 3:
 			err = s.AddToWorkflow(ctx, locA, c.ID, workflowA, "2021-06-23T03:30:00+01:00")
 		case 4:
-			_, err = s.CreateTask(ctx, locA, c.ID, crm.TaskInput{Title: ptr("t"), DueDate: ptr(clk.Millis()), Completed: ptr(false)})
+			var task crm.Task
+			task, err = s.CreateTask(ctx, locA, c.ID, crm.TaskInput{Title: ptr("t"), DueDate: ptr(clk.Millis()), Completed: ptr(false)})
+			w.tasks = append(w.tasks, task.ID)
 		case 5:
-			_, err = s.CreateNote(ctx, locA, c.ID, crm.NoteInput{Body: ptr("n"), Pinned: ptr(true)})
+			var note crm.Note
+			note, err = s.CreateNote(ctx, locA, c.ID, crm.NoteInput{Body: ptr("n"), Pinned: ptr(true)})
+			w.notes = append(w.notes, note.ID)
 		case 6:
 			err = s.AddToCampaign(ctx, locA, c.ID, campaignA)
 		case 7:
@@ -164,31 +239,111 @@ func busyStore(t *testing.T) (*inmem.Store, *clock) {
 			in.Attribution = &crm.Attribution{Medium: "manual"}
 			in.CreatedBy = &crm.CreatedBy{Source: "INTEGRATION", Channel: "OAUTH"}
 			in.AdditionalEmails = &[]string{"other@x.com"}
-			_, err = s.CreateContact(ctx, locA, in)
+			var created crm.Contact
+			created, err = s.CreateContact(ctx, locA, in)
+			w.created = append(w.created, created.ID)
 		}
 		require.NoError(t, err)
 	}
-	return s, clk
+	return s, clk, w
 }
 
+// served is a store's data as its read API serves it, contact by contact:
+// what a round trip must give back whatever Export and Import do.
+type served struct {
+	Contacts     map[string]crm.Contact
+	Tasks        map[string][]crm.Task
+	Notes        map[string][]crm.Note
+	Appointments map[string][]crm.Appointment
+}
+
+func serve(t *testing.T, s *inmem.Store) map[string]served {
+	t.Helper()
+	ctx := t.Context()
+	out := map[string]served{}
+	for _, loc := range s.Locations() {
+		v := served{Contacts: map[string]crm.Contact{}, Tasks: map[string][]crm.Task{}, Notes: map[string][]crm.Note{}, Appointments: map[string][]crm.Appointment{}}
+		for _, listed := range listAll(t, s, loc) {
+			id := listed.ID
+			c, err := s.Contact(ctx, loc, id)
+			require.NoError(t, err)
+			v.Contacts[id] = c
+			v.Tasks[id], err = s.Tasks(ctx, loc, id)
+			require.NoError(t, err)
+			v.Notes[id], err = s.Notes(ctx, loc, id)
+			require.NoError(t, err)
+			v.Appointments[id], err = s.Appointments(ctx, loc, id)
+			require.NoError(t, err)
+		}
+		out[loc] = v
+	}
+	return out
+}
+
+// TestExportImportRoundTrip compares what comes out of a store with what
+// went in, never an export with another export alone: an export that lost
+// every note would equal itself after a round trip.
 func TestExportImportRoundTrip(t *testing.T) {
-	s, clk := busyStore(t)
+	in := busyDataset()
+	want := inExportOrder(busyDataset()) // the same data, built again: nothing a store does can change it
+	require.NotEmpty(t, want.Locations[0].Notes)
+	require.NotEmpty(t, want.Locations[0].Tasks)
+	require.NotEmpty(t, want.Locations[0].Deleted)
+
+	t.Run("New exports the dataset it was given", func(t *testing.T) {
+		clk := newClock()
+		s, err := inmem.New(in, inmem.Options{Now: clk.Now, IDs: crm.NewIDGen(77), NormalizePhones: true})
+		require.NoError(t, err)
+		assertSameData(t, want, export(t, s), "export of a new store")
+	})
+	t.Run("Import into another store exports the dataset imported", func(t *testing.T) {
+		other, clk := newStore(t)
+		create(t, other, clk, locA, person("Replaced", "Soon", "", ""))
+		require.NoError(t, other.Import(t.Context(), in))
+		assertSameData(t, want, export(t, other), "export after an import")
+	})
+
+	s, clk, w := busyStore(t)
 	first := export(t, s)
 	require.Len(t, first.Locations, 2)
 	assert.Equal(t, locA, first.Locations[0].Location.ID, "locations sorted by id")
-	assert.NotEmpty(t, first.Locations[0].Deleted)
-	assert.NotEmpty(t, first.Locations[0].Appointments)
-
-	t.Run("New", func(t *testing.T) {
+	t.Run("the export holds what the API wrote", func(t *testing.T) {
+		a := first.Locations[0]
+		assert.Subset(t, a.Deleted, append(w.deleted, in.Locations[0].Deleted...))
+		var live, tasks, notes []string
+		for _, c := range a.Contacts {
+			live = append(live, c.ID)
+			if slices.Contains(w.updated, c.ID) {
+				assert.Equal(t, "Paris", c.City, c.ID)
+			}
+		}
+		for _, x := range a.Tasks {
+			tasks = append(tasks, x.ID)
+		}
+		for _, x := range a.Notes {
+			notes = append(notes, x.ID)
+		}
+		assert.Subset(t, live, w.created)
+		assert.Subset(t, tasks, append(w.tasks, taskIDs(want.Locations[0].Tasks)...), "created and seeded tasks, those of deleted contacts too")
+		assert.Subset(t, notes, append(w.notes, noteIDs(want.Locations[0].Notes)...), "created and seeded notes, those of deleted contacts too")
+		assertSameData(t, want.Locations[1], first.Locations[1], "location B, which no write touched, exports as it went in")
+	})
+	source := serve(t, s)
+	t.Run("New from the export serves the same data", func(t *testing.T) {
 		again, err := inmem.New(first, inmem.Options{Now: clk.Now, IDs: crm.NewIDGen(77), NormalizePhones: true})
 		require.NoError(t, err)
-		assert.Equal(t, first, export(t, again))
+		assertSameData(t, source, serve(t, again), "a new store's reads")
+		assertSameData(t, first, export(t, again), "a new store's export")
 	})
-	t.Run("Import into another store", func(t *testing.T) {
+	t.Run("Import of the export serves the same data", func(t *testing.T) {
 		other, _ := newStore(t)
-		create(t, other, clk, locA, person("Replaced", "Soon", "", ""))
 		require.NoError(t, other.Import(t.Context(), first))
-		assert.Equal(t, first, export(t, other))
+		assertSameData(t, source, serve(t, other), "reads after an import")
+		for _, id := range w.deleted {
+			_, err := other.Contact(t.Context(), locA, id)
+			requireNotFound(t, err, crm.ResourceContact, id)
+		}
+		assertSameData(t, first, export(t, other), "export after an import")
 	})
 	t.Run("export is a deep copy", func(t *testing.T) {
 		d := export(t, s)
@@ -208,6 +363,22 @@ func TestExportImportRoundTrip(t *testing.T) {
 		_, err := s.Export(t.Context(), "NoSuchLocationxxxxxx")
 		requireCode(t, err, crm.ELOCATION)
 	})
+}
+
+func taskIDs(ts []crm.Task) []string {
+	out := make([]string, len(ts))
+	for i, x := range ts {
+		out[i] = x.ID
+	}
+	return out
+}
+
+func noteIDs(ns []crm.Note) []string {
+	out := make([]string, len(ns))
+	for i, x := range ns {
+		out[i] = x.ID
+	}
+	return out
 }
 
 func TestImport(t *testing.T) {
@@ -260,7 +431,7 @@ func TestImport(t *testing.T) {
 }
 
 func TestLocationsStatsAndLocation(t *testing.T) {
-	s, _ := busyStore(t)
+	s, _, _ := busyStore(t)
 	assert.Equal(t, []string{locA, locB}, s.Locations())
 	d := export(t, s)
 	st := s.Stats()

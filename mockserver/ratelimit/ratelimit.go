@@ -108,6 +108,33 @@ func (l *Limiter) Take(key string, lim Limits) Decision {
 	return d
 }
 
+// Peek reports what the headers of key's next answer would say without
+// counting a request: for an answer the limiter never saw, such as an
+// injected fault. A key that has no open window reads as untouched.
+func (l *Limiter) Peek(key string, lim Limits) Decision {
+	if lim.DailyWindow <= 0 {
+		lim.DailyWindow = 24 * time.Hour
+	}
+	now := l.now()
+	var c counter
+	l.mu.Lock()
+	if p := l.counters[key]; p != nil {
+		c = *p
+	}
+	l.mu.Unlock()
+	if c.burstStart.IsZero() || !now.Before(c.burstStart.Add(lim.Window)) {
+		c.burstStart, c.burstCount = now, 0
+	}
+	if c.dayStart.IsZero() || !now.Before(c.dayStart.Add(lim.DailyWindow)) {
+		c.dayStart, c.dayCount = now, 0
+	}
+	return Decision{
+		Allowed: c.burstCount < lim.Burst && c.dayCount < lim.Daily, Daily: c.dayCount >= lim.Daily, Limits: lim,
+		Remaining: max(lim.Burst-c.burstCount, 0), DailyRemaining: max(lim.Daily-c.dayCount, 0),
+		Reset: c.burstStart.Add(lim.Window), DailyReset: c.dayStart.Add(lim.DailyWindow),
+	}
+}
+
 // Counter is the state of one key, for the admin API.
 type Counter struct {
 	Key            string    `json:"key"`

@@ -120,3 +120,38 @@ func TestCountersAndReset(t *testing.T) {
 	assert.Empty(t, l.Counters())
 	assert.True(t, l.Take("a", lim).Allowed)
 }
+
+// TestPeekCountsNothing: Peek tells what Take would, without counting; an
+// unknown key and a closed window read as untouched.
+func TestPeekCountsNothing(t *testing.T) {
+	l, clk := newLimiter(t)
+	lim := ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 5}
+	start := clk.Now()
+	assert.Equal(t, ratelimit.Decision{Allowed: true, Limits: ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 5, DailyWindow: 24 * time.Hour},
+		Remaining: 3, DailyRemaining: 5, Reset: start.Add(10 * time.Second), DailyReset: start.Add(24 * time.Hour)}, l.Peek("k", lim), "an unknown key")
+	assert.Empty(t, l.Counters(), "peeking made no counter")
+
+	l.Take("k", lim)
+	clk.Advance(time.Second)
+	l.Take("k", lim)
+	for range 3 {
+		d := l.Peek("k", lim)
+		assert.Equal(t, 1, d.Remaining)
+		assert.Equal(t, 3, d.DailyRemaining)
+		assert.Equal(t, start.Add(10*time.Second), d.Reset, "the window that opened at the first request")
+		assert.Equal(t, start.Add(24*time.Hour), d.DailyReset)
+	}
+	third := l.Take("k", lim)
+	assert.True(t, third.Allowed, "the peeks counted nothing: the third request passes")
+	assert.Equal(t, 0, third.Remaining)
+	d := l.Peek("k", lim)
+	assert.False(t, d.Allowed, "a Take now would be refused")
+	assert.Equal(t, 0, d.Remaining)
+
+	clk.Advance(9 * time.Second) // the burst window closes
+	d = l.Peek("k", lim)
+	assert.True(t, d.Allowed)
+	assert.Equal(t, 3, d.Remaining)
+	assert.Equal(t, 2, d.DailyRemaining, "the day goes on")
+	assert.Equal(t, clk.Now().Add(10*time.Second), d.Reset)
+}
