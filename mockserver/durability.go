@@ -50,7 +50,12 @@ func (s *Server) openState(ctx context.Context) error {
 	}
 	if !initialized {
 		// A new database: the seeded state is its first content.
-		ds, err := s.store.Load().Export(ctx)
+		st, err := s.seeded()
+		if err != nil {
+			return err
+		}
+		s.store.Store(st)
+		ds, err := st.Export(ctx)
 		if err == nil {
 			err = db.Snapshot(ctx, &ds)
 		}

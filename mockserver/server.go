@@ -207,18 +207,20 @@ func New(cfg Config) (*Server, error) {
 	if err := s.restoreFaults(); err != nil {
 		return nil, err
 	}
-	st, err := s.seeded()
-	if err != nil {
-		return nil, err
-	}
-	s.store.Store(st)
 	if cfg.StatePath != "" {
+		// The database holds the state: seeding is for a new one only.
 		if err := s.openState(context.Background()); err != nil {
 			if s.db != nil {
 				_ = s.db.Close()
 			}
 			return nil, err
 		}
+	} else {
+		st, err := s.seeded()
+		if err != nil {
+			return nil, err
+		}
+		s.store.Store(st)
 	}
 	if err := s.buildRoutes(); err != nil {
 		return nil, err

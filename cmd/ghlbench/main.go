@@ -31,6 +31,10 @@
 //     --latency-connections (the p99 target; the figures name the count) and
 //     at --connections, and duplicate lookups by email and by phone (judged
 //     on their p50 against the default size's).
+//   - state: what --state costs: the mixed and a create-only workload on a
+//     mock with a state database against one in memory, alternating; a
+//     database of --contacts contacts: its size per contact and the start-up
+//     of a mock that loads it (state.go).
 //   - contract: the wall time of `ghlmock contract --include-ratelimit`, the
 //     whole suite against its in-process mock.
 //
@@ -79,7 +83,7 @@ var (
 	listQueries  = []string{"smith", "gmail", "1415", "acme", "rodriguez", "an", "pied piper", "zoë"}
 	searchSubs   = []string{"an", "son", "ri", "mar", "e", "ez"}
 	searchSorts  = [][]map[string]string{{{"field": "lastNameLowerCase", "direction": "asc"}}, {{"field": "dateAdded", "direction": "desc"}}, {{"field": "email", "direction": "desc"}, {"field": "dateUpdated", "direction": "asc"}}}
-	allPhases    = []string{"default", "load", "100k", "contract"}
+	allPhases    = []string{"default", "load", "100k", "state", "contract"}
 	dupSampleMax = 200
 )
 
@@ -197,6 +201,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.phases["100k"] && ctx.Err() == nil {
 		b.bigPhase(ctx)
 	}
+	if cfg.phases["state"] && ctx.Err() == nil {
+		b.statePhase(ctx)
+	}
 	if cfg.phases["contract"] && ctx.Err() == nil {
 		b.contractPhase(ctx)
 	}
@@ -251,7 +258,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 func (b *bench) prepare(ctx context.Context) error {
 	c := b.cfg
 	wrk, err := exec.LookPath(c.wrk)
-	if err != nil && (c.phases["default"] || c.phases["load"] || c.phases["100k"]) {
+	if err != nil && (c.phases["default"] || c.phases["load"] || c.phases["100k"] || c.phases["state"]) {
 		return fmt.Errorf("wrk not found (%v): install it (apt-get install wrk) or give --wrk PATH; `make bench` installs it", err)
 	}
 	b.cfg.wrk = wrk

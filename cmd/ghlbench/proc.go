@@ -107,7 +107,11 @@ func (p *procs) start(ctx context.Context, name string, wait time.Duration, bin 
 
 // stop ends s's process group: SIGTERM, then SIGKILL if it has not exited
 // within 3 seconds.
-func (p *procs) stop(s *server) {
+func (p *procs) stop(s *server) { p.stopWithin(s, 3*time.Second) }
+
+// stopWithin stops s with SIGTERM, and SIGKILL if it has not exited within
+// grace (a mock closing a large state database takes longer than 3 s).
+func (p *procs) stopWithin(s *server, grace time.Duration) {
 	if s == nil {
 		return
 	}
@@ -123,7 +127,7 @@ func (p *procs) stop(s *server) {
 	_ = syscall.Kill(-pid, syscall.SIGTERM)
 	select {
 	case <-s.done:
-	case <-time.After(3 * time.Second):
+	case <-time.After(grace):
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		<-s.done
 	}

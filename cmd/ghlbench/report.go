@@ -18,6 +18,7 @@ type Report struct {
 	LoadRuns []*LoadRun `json:"loadRuns"`
 	Memory   *Memory    `json:"memory,omitempty"`
 	Contract *Contract  `json:"contract,omitempty"`
+	State    *StateMem  `json:"state,omitempty"`
 	GoBench  []GoBench  `json:"goBenchmarks,omitempty"`
 	Notes    []string   `json:"notes,omitempty"`
 }
@@ -55,6 +56,7 @@ const (
 	miss  = "MISS"
 	errSt = "ERROR"
 	na    = "n/a"
+	info  = "info" // measured and reported, with no target to meet
 )
 
 // Memory is what the memory and start-up measurements found.
@@ -276,7 +278,64 @@ func (r *Report) figures() {
 		}
 		fs = append(fs, f)
 	}
+	fs = append(fs, r.stateFigures()...)
 	r.Figures = fs
+}
+
+// pairFigure compares a variant of the mock with the mock itself, run
+// alternately in the same session: the ratio of their req/s medians, with
+// each round's own ratio.
+func (r *Report) pairFigure(scenario, base, variant, label string, minRatio float64) Figure {
+	a, b := r.run(scenario, base, r.Settings.Connections), r.run(scenario, variant, r.Settings.Connections)
+	f := Figure{Name: label, Unit: "ratio", Target: fmt.Sprintf("≥ %.2f", minRatio)}
+	switch {
+	case !a.valid():
+		f.Status, f.Measured = bad(a), base+": "+a.invalidReason()
+	case !b.valid():
+		f.Status, f.Measured = bad(b), variant+": "+b.invalidReason()
+	default:
+		v := ratio(b.ReqPerSec, a.ReqPerSec)
+		f.Value, f.Status = ptr(v), judge(v, minRatio, true)
+		f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)%s", v, formatCount(b.ReqPerSec), formatCount(a.ReqPerSec),
+			roundRatios(a, b, func(w WrkResult) float64 { return w.ReqPerSec }))
+	}
+	return f
+}
+
+// stateFigures are the figures of the state phase.
+func (r *Report) stateFigures() []Figure {
+	if r.run(scenarioMixed, serverState, 0) == nil && r.State == nil {
+		return nil
+	}
+	fs := []Figure{r.pairFigure(scenarioMixed, serverMemory, serverState, "Mixed 70% read / 30% write with --state: req/s vs in memory", 0.5)}
+	create := Figure{Name: fmt.Sprintf("Create contact with --state: p99 at %s", connections(r.Settings.Connections)), Unit: "ms", Target: "reported"}
+	if l, mem := r.run(scenarioCreate, serverState, r.Settings.Connections), r.run(scenarioCreate, serverMemory, r.Settings.Connections); !l.valid() {
+		create.Status, create.Measured = bad(l), l.invalidReason()
+	} else {
+		create.Value, create.Status = ptr(l.P99Ms), info
+		create.Measured = fmt.Sprintf("%s (p50 %s, %s req/s)", formatMs(l.P99Ms), formatMs(l.P50Ms), formatCount(l.ReqPerSec))
+		if mem.valid() {
+			create.Measured += fmt.Sprintf("; in memory p99 %s, %s req/s", formatMs(mem.P99Ms), formatCount(mem.ReqPerSec))
+		}
+	}
+	fs = append(fs, create)
+	st := r.State
+	if st == nil {
+		return fs
+	}
+	start := Figure{Name: fmt.Sprintf("Start-up from a database of %s contacts", formatCount(float64(st.Contacts))), Unit: "s", Target: "≤ 2 s"}
+	size := Figure{Name: "Database size per contact (with its tasks and notes)", Unit: "bytes", Target: "reported"}
+	if len(st.StartupsS) == 0 {
+		start.Status, start.Measured = errSt, firstNonEmpty(st.Error, "not measured")
+		size.Status, size.Measured = errSt, start.Measured
+		return append(fs, start, size)
+	}
+	v := median(st.StartupsS)
+	start.Value, start.Status = ptr(v), judge(v, 2, false)
+	start.Measured = fmt.Sprintf("%.2f s (median of %d; the first start, which seeds and writes it, %.2f s)", v, len(st.StartupsS), st.FirstStartS)
+	size.Value, size.Status = ptr(st.BytesPerContact), info
+	size.Measured = fmt.Sprintf("%s (%s in all)", formatBytesPer(st.BytesPerContact), formatBytes(st.DBBytes))
+	return append(fs, start, size)
 }
 
 // bad is the status of a figure whose run is not valid: n/a when it was not

@@ -231,3 +231,38 @@ func TestRoundRatios(t *testing.T) {
 	assert.Contains(t, out.String(), "p99 per round")
 	assert.Contains(t, out.String(), "12.0 ms 20.0 ms 9.00 ms")
 }
+
+func TestStateFigures(t *testing.T) {
+	r := &Report{Settings: Settings{Connections: 50, Rounds: 1}, LoadRuns: []*LoadRun{
+		run1(scenarioMixed, serverMemory, 50, 40000, 1, 5),
+		run1(scenarioMixed, serverState, 50, 18000, 2, 9),
+		run1(scenarioCreate, serverMemory, 50, 30000, 1, 4),
+		run1(scenarioCreate, serverState, 50, 9000, 4, 12),
+	}, State: &StateMem{Contacts: 100000, FirstStartS: 9, StartupsS: []float64{2.4, 1.6, 1.9}, DBBytes: 150e6, BytesPerContact: 1500}}
+	r.figures()
+	got := map[string]Figure{}
+	for _, f := range r.Figures {
+		got[f.Name] = f
+	}
+	mixed := got["Mixed 70% read / 30% write with --state: req/s vs in memory"]
+	require.NotNil(t, mixed.Value)
+	assert.InDelta(t, 0.45, *mixed.Value, 1e-9)
+	assert.Equal(t, miss, mixed.Status, "0.45 < 0.5")
+	create := got["Create contact with --state: p99 at 50 connections"]
+	assert.Equal(t, info, create.Status)
+	assert.Contains(t, create.Measured, "12.0 ms")
+	start := got["Start-up from a database of 100,000 contacts"]
+	assert.Equal(t, pass, start.Status, "median 1.9 s")
+	assert.Contains(t, start.Measured, "first start, which seeds and writes it, 9.00 s")
+	assert.Equal(t, info, got["Database size per contact (with its tasks and notes)"].Status)
+
+	r.State.StartupsS = nil
+	r.State.Error = "boom"
+	r.figures()
+	for _, f := range r.Figures {
+		if f.Name == "Start-up from a database of 100,000 contacts" {
+			assert.Equal(t, errSt, f.Status)
+			assert.Equal(t, "boom", f.Measured)
+		}
+	}
+}
