@@ -32,7 +32,7 @@ var layoutRules = []struct {
 	// the server itself (mockserver/ root).
 	{"mockserver/", []string{"mockserver/", "openapi", "fixtures"}, []string{
 		"github.com/getkin/kin-openapi", "github.com/brianvoe/gofakeit/v7", "go.yaml.in/yaml/v3",
-		"modernc.org/sqlite", "github.com/golang-jwt/jwt/v5",
+		"modernc.org/sqlite", "github.com/goccy/go-json", "github.com/golang-jwt/jwt/v5",
 	}},
 	{"contracttest", []string{"openapi", "fixtures", "contracttest"}, []string{"github.com/getkin/kin-openapi", "go.yaml.in/yaml/v3"}},
 	// Only the in-process target may start the mock.
