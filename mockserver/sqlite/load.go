@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
@@ -25,10 +23,23 @@ type State struct {
 }
 
 // Load reads the whole state back. It is meant for start-up, before the
-// first Append. The tables are read in parallel, each on a connection of its
-// own: a location of 100,000 contacts, with their tasks and notes, must load
-// within the two seconds start-up takes from seeding.
+// first Append. Each table is scanned once, in one go: SQLite (modernc's,
+// in one process) reads one table at a time however many connections ask,
+// and a location of 100,000 contacts with their tasks and notes must load
+// within the two seconds start-up takes from seeding. Contacts are JSON,
+// decoded in place; tasks and notes are plain columns.
 func (d *DB) Load(ctx context.Context) (*State, error) {
+	st, err := d.load(ctx)
+	if err != nil {
+		d.mu.Lock()
+		d.refused = true // Close leaves the file as it is
+		d.mu.Unlock()
+		return nil, &Refusal{d.path, "cannot read it, it may be damaged (" + err.Error() + ")", "restore it from a copy, or move it away to start from the seeded data"}
+	}
+	return st, nil
+}
+
+func (d *DB) load(ctx context.Context) (*State, error) {
 	st := &State{Records: map[crm.Kind]map[string]json.RawMessage{}}
 	var err error
 	if st.IDs, err = d.meta(ctx, "ids"); err != nil {
@@ -43,7 +54,7 @@ func (d *DB) Load(ctx context.Context) (*State, error) {
 			return err
 		}
 		ld := &crm.LocationData{}
-		if err := json.Unmarshal(data, &ld.Location); err != nil {
+		if err := fromJSON(data, &ld.Location); err != nil {
 			return fmt.Errorf("location %s: %w", id, err)
 		}
 		byLoc[id] = ld
@@ -53,86 +64,37 @@ func (d *DB) Load(ctx context.Context) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range []string{"contacts", "tasks", "notes", "appointments"} {
-		var stray string
-		q := `SELECT location FROM ` + t + ` WHERE location NOT IN (SELECT id FROM locations) LIMIT 1`
-		if err := d.db.QueryRowContext(ctx, q).Scan(&stray); err == nil {
-			return nil, fmt.Errorf("a row of %s belongs to location %s, which the database does not hold", t, stray)
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
+	locOf := func(table, loc, id string) (*crm.LocationData, error) {
+		if ld := byLoc[loc]; ld != nil {
+			return ld, nil
 		}
+		return nil, fmt.Errorf("%s %s belongs to location %s, which the database does not hold", table, id, loc)
 	}
-
-	d.db.SetMaxOpenConns(8)
-	defer d.db.SetMaxOpenConns(1)
-	var wg sync.WaitGroup
-	errs := make(chan error, 8*len(order)+1)
-	load := func(fn func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	// Contacts are most of the work (their JSON is the largest): each
-	// location's are read in ranges of ids, in parallel.
-	parts := map[string][]crm.LocationData{}
-	for _, id := range order {
-		ld := byLoc[id]
-		ps := make([]crm.LocationData, len(contactRanges))
-		parts[id] = ps
-		for i, r := range contactRanges {
-			load(func() error { return d.loadContacts(ctx, id, r, &ps[i]) })
+	// Each location's contacts go into a slice sized first: growing one of
+	// 100,000 contacts copied them over and over.
+	err = each(ctx, d.db, `SELECT location, count(*) FROM contacts WHERE deleted = 0 GROUP BY location`, func(rows *sql.Rows) error {
+		var loc string
+		var n int
+		if err := rows.Scan(&loc, &n); err != nil {
+			return err
 		}
-		load(func() error { return loadChildren(ctx, d.db, "tasks", id, &ld.Tasks) })
-		load(func() error { return loadChildren(ctx, d.db, "notes", id, &ld.Notes) })
-		load(func() error { return loadChildren(ctx, d.db, "appointments", id, &ld.Appointments) })
-	}
-	load(func() error {
-		return each(ctx, d.db, `SELECT kind, id, data FROM records`, func(rows *sql.Rows) error {
-			var kind, id, data string
-			if err := rows.Scan(&kind, &id, &data); err != nil {
-				return err
-			}
-			k := crm.Kind(kind)
-			if st.Records[k] == nil {
-				st.Records[k] = map[string]json.RawMessage{}
-			}
-			st.Records[k][id] = json.RawMessage(data)
-			return nil
-		})
+		if ld := byLoc[loc]; ld != nil {
+			ld.Contacts = make([]crm.Contact, 0, n)
+		}
+		return nil
 	})
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	if err != nil {
 		return nil, err
 	}
-	for _, id := range order {
-		ld := byLoc[id]
-		for _, p := range parts[id] {
-			ld.Contacts = append(ld.Contacts, p.Contacts...)
-			ld.Deleted = append(ld.Deleted, p.Deleted...)
-		}
-		st.Dataset.Locations = append(st.Dataset.Locations, *ld)
-	}
-	return st, nil
-}
-
-// contactRanges split contact ids (20 random characters of [0-9A-Za-z], in
-// ASCII order) into ranges of about the same size, by their first character.
-var contactRanges = [][2]string{{"", "K"}, {"K", "f"}, {"f", ""}}
-
-// loadContacts reads the contacts (and tombstones) of a location whose id is
-// in r: from r[0] (inclusive), up to r[1] (exclusive); "" is no bound.
-func (d *DB) loadContacts(ctx context.Context, loc string, r [2]string, ld *crm.LocationData) error {
-	q := `SELECT id, deleted, data FROM contacts WHERE location = ?1 AND (?2 = '' OR id >= ?2) AND (?3 = '' OR id < ?3)`
-	return eachArgs(ctx, d.db, q, []any{loc, r[0], r[1]}, func(rows *sql.Rows) error {
-		var id string
+	err = each(ctx, d.db, `SELECT location, id, deleted, data FROM contacts`, func(rows *sql.Rows) error {
+		var loc, id string
 		var deleted bool
 		var data sql.RawBytes // decoded in place: no copy of every row's text
-		if err := rows.Scan(&id, &deleted, &data); err != nil {
+		if err := rows.Scan(&loc, &id, &deleted, &data); err != nil {
+			return err
+		}
+		ld, err := locOf("contact", loc, id)
+		if err != nil {
 			return err
 		}
 		if deleted {
@@ -145,37 +107,71 @@ func (d *DB) loadContacts(ctx context.Context, loc string, r [2]string, ld *crm.
 		}
 		return nil
 	})
-}
-
-// loadChildren reads the tasks, notes or appointments of a location.
-func loadChildren[T any](ctx context.Context, db *sql.DB, table, loc string, out *[]T) error {
-	return eachArgs(ctx, db, `SELECT id, data FROM `+table+` WHERE location = ?`, []any{loc}, func(rows *sql.Rows) error {
-		var id string
-		var data sql.RawBytes
-		if err := rows.Scan(&id, &data); err != nil {
+	if err == nil {
+		err = each(ctx, d.db, selectTasks, func(rows *sql.Rows) error {
+			t, err := scanTask(rows)
+			if err != nil {
+				return err
+			}
+			ld, err := locOf("task", t.LocationID, t.ID)
+			if err == nil {
+				ld.Tasks = append(ld.Tasks, t)
+			}
 			return err
-		}
-		var x T
-		if err := fromJSON(data, &x); err != nil {
-			return fmt.Errorf("%s %s: %w", table, id, err)
-		}
-		*out = append(*out, x)
-		return nil
-	})
-}
-
-func eachArgs(ctx context.Context, db *sql.DB, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, q, args...)
+		})
+	}
+	if err == nil {
+		err = each(ctx, d.db, selectNotes, func(rows *sql.Rows) error {
+			n, err := scanNote(rows)
+			if err != nil {
+				return err
+			}
+			ld, err := locOf("note", n.LocationID, n.ID)
+			if err == nil {
+				ld.Notes = append(ld.Notes, n)
+			}
+			return err
+		})
+	}
+	if err == nil {
+		err = each(ctx, d.db, `SELECT location, id, data FROM appointments`, func(rows *sql.Rows) error {
+			var loc, id string
+			var data sql.RawBytes
+			if err := rows.Scan(&loc, &id, &data); err != nil {
+				return err
+			}
+			ld, err := locOf("appointment", loc, id)
+			if err != nil {
+				return err
+			}
+			ld.Appointments = append(ld.Appointments, crm.Appointment{})
+			if err := fromJSON(data, &ld.Appointments[len(ld.Appointments)-1]); err != nil {
+				return fmt.Errorf("appointment %s: %w", id, err)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = each(ctx, d.db, `SELECT kind, id, data FROM records`, func(rows *sql.Rows) error {
+			var kind, id, data string
+			if err := rows.Scan(&kind, &id, &data); err != nil {
+				return err
+			}
+			k := crm.Kind(kind)
+			if st.Records[k] == nil {
+				st.Records[k] = map[string]json.RawMessage{}
+			}
+			st.Records[k][id] = json.RawMessage(data)
+			return nil
+		})
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
+	for _, id := range order {
+		st.Dataset.Locations = append(st.Dataset.Locations, *byLoc[id])
 	}
-	return rows.Err()
+	return st, nil
 }
 
 func each(ctx context.Context, db *sql.DB, q string, fn func(*sql.Rows) error) error {

@@ -48,9 +48,13 @@ var schema = []string{
 	`CREATE TABLE locations (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID`,
 	`CREATE TABLE contacts (location TEXT NOT NULL, id TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, data TEXT,
 		PRIMARY KEY (location, id)) WITHOUT ROWID`,
-	`CREATE TABLE tasks (location TEXT NOT NULL, contact TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+	`CREATE TABLE tasks (location TEXT NOT NULL, contact TEXT NOT NULL, id TEXT NOT NULL,
+		title TEXT NOT NULL, body TEXT NOT NULL, assigned_to TEXT NOT NULL,
+		due_date INTEGER NOT NULL, completed INTEGER NOT NULL, date_added INTEGER NOT NULL,
 		PRIMARY KEY (location, contact, id)) WITHOUT ROWID`,
-	`CREATE TABLE notes (location TEXT NOT NULL, contact TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+	`CREATE TABLE notes (location TEXT NOT NULL, contact TEXT NOT NULL, id TEXT NOT NULL,
+		body TEXT NOT NULL, user_id TEXT NOT NULL, title TEXT NOT NULL, color TEXT NOT NULL, pinned INTEGER NOT NULL,
+		date_added INTEGER NOT NULL, date_updated INTEGER NOT NULL,
 		PRIMARY KEY (location, contact, id)) WITHOUT ROWID`,
 	`CREATE TABLE appointments (location TEXT NOT NULL, contact TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
 		PRIMARY KEY (location, contact, id)) WITHOUT ROWID`,
@@ -108,6 +112,7 @@ type DB struct {
 	since    time.Time
 	done     chan struct{}
 	lock     *os.File // held while open (see lockFile)
+	refused  bool     // Load refused the file: Close must not write to it
 }
 
 type entry struct {
@@ -312,6 +317,14 @@ func identify(ctx context.Context, path string) error {
 		return &Refusal{path, "it is a SQLite database of another program", "choose another --state path; ghlmock never overwrites a file it does not know"}
 	case version > schemaVersion:
 		return &Refusal{path, fmt.Sprintf("it was written by a newer ghlmock (schema %d, this one knows %d)", version, schemaVersion), "use that ghlmock, or export its state as JSON and import it here"}
+	}
+	// A database closed cleanly is not checked page by page (0.2 s at
+	// 100,000 contacts): Load reads every row and refuses what it cannot.
+	// One the last process did not close is.
+	var clean []byte
+	_ = ro.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'clean'`).Scan(&clean)
+	if string(clean) == "1" {
+		return nil
 	}
 	var check string
 	if err := ro.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&check); err != nil || check != "ok" {

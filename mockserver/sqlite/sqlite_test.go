@@ -170,7 +170,11 @@ func TestRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before, _ := os.ReadFile(c.path)
-			_, err := Open(t.Context(), c.path, Options{})
+			d, err := Open(t.Context(), c.path, Options{})
+			if err == nil { // a file closed cleanly is checked as it is read
+				_, err = d.Load(t.Context())
+				_ = d.Close()
+			}
 			var r *Refusal
 			require.ErrorAs(t, err, &r)
 			assert.Contains(t, r.Error(), c.reason)

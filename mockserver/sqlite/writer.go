@@ -195,7 +195,7 @@ func (d *DB) Close() error {
 	ctx := context.Background()
 	var errs []error
 	d.mu.Lock()
-	healthy := d.degraded == nil
+	healthy := d.degraded == nil && !d.refused
 	d.mu.Unlock()
 	if healthy {
 		if _, err := d.db.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value) VALUES ('clean', '1')`); err != nil {
@@ -233,6 +233,14 @@ func apply(ctx context.Context, tx *sql.Tx, c crm.Change) error {
 		contact := ownerOf(c)
 		if c.After == nil {
 			_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE location = ? AND contact = ? AND id = ?`, c.Location, contact, c.ID)
+			return err
+		}
+		switch x := c.After.(type) {
+		case *crm.Task:
+			_, err := tx.ExecContext(ctx, insertTask, taskArgs(c.Location, x)...)
+			return err
+		case *crm.Note:
+			_, err := tx.ExecContext(ctx, insertNote, noteArgs(c.Location, x)...)
 			return err
 		}
 		data, err := jsonOf(c.After)
@@ -314,23 +322,21 @@ func insertDataset(ctx context.Context, tx *sql.Tx, d *crm.Dataset) error {
 		return err
 	}
 	defer contacts.Close()
-	children := map[string]*sql.Stmt{}
-	for _, t := range []string{"tasks", "notes", "appointments"} {
-		s, err := stmt(`INSERT OR REPLACE INTO ` + t + `(location, contact, id, data) VALUES (?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		children[t] = s
-	}
-	child := func(t, loc, contact, id string, o any) error {
-		data, err := jsonOf(o)
-		if err != nil {
-			return err
-		}
-		_, err = children[t].ExecContext(ctx, loc, contact, id, data)
+	tasks, err := stmt(insertTask)
+	if err != nil {
 		return err
 	}
+	defer tasks.Close()
+	notes, err := stmt(insertNote)
+	if err != nil {
+		return err
+	}
+	defer notes.Close()
+	appts, err := stmt(`INSERT OR REPLACE INTO appointments(location, contact, id, data) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer appts.Close()
 	for i := range d.Locations {
 		ld := &d.Locations[i]
 		loc := ld.Location.ID
@@ -356,17 +362,22 @@ func insertDataset(ctx context.Context, tx *sql.Tx, d *crm.Dataset) error {
 			}
 		}
 		for j := range ld.Tasks {
-			if err := child("tasks", loc, ld.Tasks[j].ContactID, ld.Tasks[j].ID, &ld.Tasks[j]); err != nil {
+			if _, err := tasks.ExecContext(ctx, taskArgs(loc, &ld.Tasks[j])...); err != nil {
 				return err
 			}
 		}
 		for j := range ld.Notes {
-			if err := child("notes", loc, ld.Notes[j].ContactID, ld.Notes[j].ID, &ld.Notes[j]); err != nil {
+			if _, err := notes.ExecContext(ctx, noteArgs(loc, &ld.Notes[j])...); err != nil {
 				return err
 			}
 		}
 		for j := range ld.Appointments {
-			if err := child("appointments", loc, ld.Appointments[j].ContactID, ld.Appointments[j].ID, &ld.Appointments[j]); err != nil {
+			a := &ld.Appointments[j]
+			data, err := jsonOf(a)
+			if err != nil {
+				return err
+			}
+			if _, err := appts.ExecContext(ctx, loc, a.ContactID, a.ID, data); err != nil {
 				return err
 			}
 		}
