@@ -31,7 +31,7 @@ var (
 // testKeys returns keys with a 2048-bit RSA key, derived once per test
 // binary: deriving is deterministic, and a 2048-bit key is quicker to make
 // than GHL's 4096 while signing the same way.
-func testKeys(t *testing.T) *webhooks.Keys {
+func testKeys(t testing.TB) *webhooks.Keys {
 	t.Helper()
 	sharedKeysOnce.Do(func() { sharedKeys, sharedKeysErr = webhooks.DeriveKeys("webhooks test", 2048) })
 	require.NoError(t, sharedKeysErr)
