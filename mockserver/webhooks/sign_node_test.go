@@ -73,7 +73,24 @@ func TestSignaturesVerifyInNode(t *testing.T) {
 		Tampered bool   `json:"tampered"`
 	}
 	var got []result
-	runNode(t, nodeLines+`
+	runNode(t, nodeLines+nodeVerify, inputs, &got)
+	control := got[len(got)-1]
+	got = got[:len(got)-1]
+	assert.Equal(t, []bool{true, true, true, true}, control.Raw, "encoding/json bytes verify raw")
+	assert.Equal(t, []bool{false, false, false, false}, control.Reser, "encoding/json bytes do not survive JSON.stringify")
+	for i, r := range got {
+		assert.Equal(t, []bool{true, true, true, true}, r.Raw, "body %d over raw bytes (pem, raw base64, hex, spki)", i)
+		assert.Equal(t, []bool{true, true, true, true}, r.Reser, "body %d re-serialised", i)
+		assert.True(t, r.RSARaw, "body %d legacy RSA over raw bytes", i)
+		assert.True(t, r.RSAReser, "body %d legacy RSA re-serialised", i)
+		assert.False(t, r.Tampered, "body %d tampered must not verify", i)
+	}
+}
+
+// nodeVerify verifies each input's signatures in node: over the raw bytes
+// and over JSON.stringify(JSON.parse(body)), with the Ed25519 key in each
+// of its forms, and the legacy RSA signature with createVerify('sha256').
+const nodeVerify = `
 // toEd25519PublicKey as the official SDK 3.1.0 reads WEBHOOK_SIGNATURE_PUBLIC_KEY.
 const PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 function toKey(s) {
@@ -96,16 +113,4 @@ function handle(c) {
     rsaRaw: rsa(raw), rsaReser: rsa(reser),
     tampered: crypto.verify(null, tampered, toKey(c.keys[0]), sig),
   };
-}`, inputs, &got)
-	control := got[len(got)-1]
-	got = got[:len(got)-1]
-	assert.Equal(t, []bool{true, true, true, true}, control.Raw, "encoding/json bytes verify raw")
-	assert.Equal(t, []bool{false, false, false, false}, control.Reser, "encoding/json bytes do not survive JSON.stringify")
-	for i, r := range got {
-		assert.Equal(t, []bool{true, true, true, true}, r.Raw, "body %d over raw bytes (pem, raw base64, hex, spki)", i)
-		assert.Equal(t, []bool{true, true, true, true}, r.Reser, "body %d re-serialised", i)
-		assert.True(t, r.RSARaw, "body %d legacy RSA over raw bytes", i)
-		assert.True(t, r.RSAReser, "body %d legacy RSA re-serialised", i)
-		assert.False(t, r.Tampered, "body %d tampered must not verify", i)
-	}
-}
+}`
