@@ -85,7 +85,7 @@ func (e *Engine) run(r *record) {
 		dup.N, dup.At, dup.Fault = a.N+1, e.cfg.Now(), string(FaultDuplicate)
 		attempts = append(attempts, dup)
 	}
-	if e.ctx.Err() != nil {
+	if e.halted() {
 		// Close gave up waiting: the attempt did not happen as far as the
 		// outbox is concerned, and the delivery is still pending.
 		e.mu.Lock()
@@ -227,8 +227,15 @@ func (e *Engine) throwawayKey() *Keys {
 
 // send makes one HTTP request and reports what came back.
 func (e *Engine) send(url string, body []byte, headers map[string]string, timeout time.Duration) Attempt {
-	ctx, cancel := context.WithTimeout(e.ctx, timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	go func() { // Close halts what is in flight
+		select {
+		case <-e.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	start := time.Now()
 	var a Attempt
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))

@@ -1,15 +1,11 @@
 package webhooks
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,8 +74,8 @@ type Engine struct {
 	cfg    Config
 	faults atomic.Pointer[FaultFunc]
 
-	ctx    context.Context // cancelled when Close gives up on attempts in flight
-	cancel context.CancelFunc
+	stop     chan struct{} // closed when Close gives up on attempts in flight
+	stopOnce sync.Once
 
 	mu       sync.Mutex
 	subs     []subscription
@@ -166,7 +162,7 @@ func New(cfg Config) (*Engine, error) {
 		wake:     make(chan struct{}, 1),
 		loopDone: make(chan struct{}),
 	}
-	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.stop = make(chan struct{})
 	if cfg.Faults != nil {
 		e.SetFaults(cfg.Faults)
 	}
@@ -174,51 +170,10 @@ func New(cfg Config) (*Engine, error) {
 		e.paused[app] = true
 	}
 	if err := e.restore(cfg.Restore); err != nil {
-		return nil, err
+		return nil, err // nothing was started yet
 	}
 	go e.loop()
 	return e, nil
-}
-
-// restore loads saved deliveries, in the order of their ids.
-func (e *Engine) restore(saved []Delivery) error {
-	recs := make([]*record, 0, len(saved))
-	for _, d := range saved {
-		policy, err := ParseRetry(d.Retry)
-		if err != nil {
-			return fmt.Errorf("webhooks: restore %s: %w", d.ID, err)
-		}
-		if _, dup := e.recs[d.ID]; dup || d.ID == "" {
-			return fmt.Errorf("webhooks: restore: duplicate or empty delivery id %q", d.ID)
-		}
-		r := &record{d: d.Clone(), policy: policy, idx: -1}
-		r.seq, _ = deliverySeq(d.ID)
-		e.recs[d.ID] = r
-		recs = append(recs, r)
-		e.seq = max(e.seq, r.seq)
-	}
-	slices.SortStableFunc(recs, func(a, b *record) int { return cmp.Compare(a.seq, b.seq) })
-	e.log = recs
-	for _, r := range recs {
-		if r.d.Status == StatusPending {
-			if r.d.NextAttemptAt.IsZero() {
-				r.d.NextAttemptAt = e.cfg.Now()
-			}
-			e.queue(r)
-		}
-	}
-	return nil
-}
-
-const idPrefix = "whd_"
-
-func deliverySeq(id string) (uint64, bool) {
-	s, ok := strings.CutPrefix(id, idPrefix)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	return n, err == nil
 }
 
 // SetFaults sets (nil: removes) the hook that decides each attempt's fault;
@@ -229,53 +184,6 @@ func (e *Engine) SetFaults(f FaultFunc) {
 		return
 	}
 	e.faults.Store(&f)
-}
-
-// Subscribe adds a subscription and returns it as stored (its ID assigned,
-// its defaults filled in). Events enqueued from then on reach it.
-func (e *Engine) Subscribe(s Subscription) (Subscription, error) {
-	n, policy, err := s.normalize(e.cfg.Keys)
-	if err != nil {
-		return Subscription{}, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if n.ID == "" {
-		e.subSeq++
-		n.ID = "sub_" + strconv.Itoa(e.subSeq)
-	}
-	for _, old := range e.subs {
-		if old.ID == n.ID {
-			return Subscription{}, fmt.Errorf("webhooks: subscription %q exists", n.ID)
-		}
-	}
-	e.subs = append(e.subs, subscription{n, policy})
-	return n.clone(), nil
-}
-
-// Unsubscribe removes a subscription; its pending deliveries are still sent.
-// It reports whether there was one.
-func (e *Engine) Unsubscribe(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, s := range e.subs {
-		if s.ID == id {
-			e.subs = slices.Delete(e.subs, i, i+1)
-			return true
-		}
-	}
-	return false
-}
-
-// Subscriptions lists the subscriptions in the order they were added.
-func (e *Engine) Subscriptions() []Subscription {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make([]Subscription, len(e.subs))
-	for i, s := range e.subs {
-		out[i] = s.clone()
-	}
-	return out
 }
 
 // Keys returns the engine's signing keys.
@@ -369,10 +277,10 @@ func (e *Engine) Close(ctx context.Context) error {
 	case <-done:
 	case <-ctx.Done():
 		err = ctx.Err()
-		e.cancel()
+		e.halt()
 		<-done
 	}
-	e.cancel()
+	e.halt()
 	return err
 }
 
@@ -390,43 +298,15 @@ func (e *Engine) broadcast() {
 	e.changed = make(chan struct{})
 }
 
-// report tells OnChange about a delivery: before is its state before the
-// change (nil for a new one), after its state now (nil when it left the
-// log). e.mu is held.
-func (e *Engine) report(op string, before, after *Delivery) {
-	if e.cfg.OnChange == nil {
-		return
-	}
-	id := ""
-	ch := crm.Change{Time: crm.MillisOf(e.cfg.Now()), Kind: crm.KindDelivery, Cause: crm.Cause{OperationID: "webhooks:" + op}}
-	if before != nil {
-		id = before.ID
-		ch.Before = before
-	}
-	if after != nil {
-		id = after.ID
-		ch.After = after
-	}
-	ch.ID = id
-	e.cfg.OnChange(ch)
-}
+// halt cancels the attempts in flight.
+func (e *Engine) halt() { e.stopOnce.Do(func() { close(e.stop) }) }
 
-// snapshot returns a copy of r's delivery for report, or nil when nobody
-// listens (so that a change costs no copy then). e.mu is held.
-func (e *Engine) snapshot(r *record) *Delivery {
-	if e.cfg.OnChange == nil {
-		return nil
+// halted reports whether halt was called.
+func (e *Engine) halted() bool {
+	select {
+	case <-e.stop:
+		return true
+	default:
+		return false
 	}
-	d := r.d.Clone()
-	return &d
-}
-
-// reportChange reports r's new state after op; before is from snapshot.
-// e.mu is held.
-func (e *Engine) reportChange(op string, before *Delivery, r *record) {
-	if e.cfg.OnChange == nil {
-		return
-	}
-	after := r.d.Clone()
-	e.report(op, before, &after)
 }

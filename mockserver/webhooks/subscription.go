@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -146,4 +147,51 @@ func validHeaderName(k string) bool {
 		return false
 	}
 	return true
+}
+
+// Subscribe adds a subscription and returns it as stored (its ID assigned,
+// its defaults filled in). Events enqueued from then on reach it.
+func (e *Engine) Subscribe(s Subscription) (Subscription, error) {
+	n, policy, err := s.normalize(e.cfg.Keys)
+	if err != nil {
+		return Subscription{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if n.ID == "" {
+		e.subSeq++
+		n.ID = "sub_" + strconv.Itoa(e.subSeq)
+	}
+	for _, old := range e.subs {
+		if old.ID == n.ID {
+			return Subscription{}, fmt.Errorf("webhooks: subscription %q exists", n.ID)
+		}
+	}
+	e.subs = append(e.subs, subscription{n, policy})
+	return n.clone(), nil
+}
+
+// Unsubscribe removes a subscription; its pending deliveries are still sent.
+// It reports whether there was one.
+func (e *Engine) Unsubscribe(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, s := range e.subs {
+		if s.ID == id {
+			e.subs = slices.Delete(e.subs, i, i+1)
+			return true
+		}
+	}
+	return false
+}
+
+// Subscriptions lists the subscriptions in the order they were added.
+func (e *Engine) Subscriptions() []Subscription {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Subscription, len(e.subs))
+	for i, s := range e.subs {
+		out[i] = s.clone()
+	}
+	return out
 }
