@@ -1,0 +1,312 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+)
+
+// Errors of the Engine.
+var (
+	ErrNotFound = errors.New("webhooks: no such delivery")
+	ErrClosed   = errors.New("webhooks: engine closed")
+)
+
+// Config configures an Engine. Only Keys is needed for signed deliveries;
+// everything else has a default.
+type Config struct {
+	Keys *Keys
+	// Now is the mock's clock: delivery times and retries run on it. Default
+	// time.Now.
+	Now func() time.Time
+	// Stamp is the clock of the bodies' timestamp. Default time.Now, the wall
+	// clock: a receiver checks the timestamp against its own clock (and
+	// stripe-java#1680 shows receivers cannot follow a fake one). Give the
+	// mock's clock to stamp with it instead.
+	Stamp func() time.Time
+	// Client sends the requests. Default: a client that does not follow
+	// redirects (a 3xx is an answer, and not a 2xx).
+	Client *http.Client
+	// Workers bounds the attempts in flight. Default 8.
+	Workers int
+	// Timeout is the default per-attempt timeout. Default 10 s; GHL's is not
+	// published.
+	Timeout time.Duration
+	// LogSize bounds the finished deliveries kept; pending ones are always
+	// kept. Default 10000.
+	LogSize int
+	// Seed makes the retry jitter reproducible.
+	Seed uint64
+	// NewWebhookID makes webhookIds. Default NewUUID.
+	NewWebhookID func() string
+	// UserAgent of the requests. Default "ghlmock-webhooks"; GHL's is not
+	// recorded anywhere.
+	UserAgent string
+	// OnChange is told every change of a delivery (created, attempted,
+	// redelivered, evicted from the log) as a change-feed record whose After
+	// (or, for an eviction, Before) is a *Delivery. It is called with the
+	// engine's lock held, in the order of the changes, so it must be quick
+	// and must not call the Engine.
+	OnChange func(crm.Change)
+	// Faults decides the faults of each attempt; see SetFaults.
+	Faults FaultFunc
+	// Restore starts the engine from saved deliveries (what OnChange
+	// reported): pending ones are sent when due, the others are the log.
+	Restore []Delivery
+	// Paused apps start paused.
+	Paused []string
+	// Logger logs failed attempts at debug level. Default: none.
+	Logger *slog.Logger
+}
+
+// Engine delivers webhooks: it turns events into deliveries (one per
+// matching subscription), signs them, sends them asynchronously from a
+// bounded pool of workers, retries them on the mock's clock, and keeps a
+// log. An API answer never waits for it: Enqueue only queues.
+type Engine struct {
+	cfg    Config
+	faults atomic.Pointer[FaultFunc]
+
+	stop     chan struct{} // closed when Close gives up on attempts in flight
+	stopOnce sync.Once
+
+	mu       sync.Mutex
+	subs     []subscription
+	subSeq   int
+	recs     map[string]*record
+	log      []*record // creation order
+	due      dueHeap
+	parked   map[string][]*record // paused app → its pending deliveries
+	held     map[string][]*record // subscription → deliveries held back by a reorder fault
+	paused   map[string]bool
+	inbox    []queued
+	building int
+	inflight int
+	seq      uint64
+	changed  chan struct{} // closed and replaced on every change that waiters care about
+	closed   bool
+
+	wake     chan struct{}
+	loopDone chan struct{}
+	attempts sync.WaitGroup
+
+	wrongKeyOnce sync.Once
+	wrongKey     *Keys
+}
+
+// subscription is a Subscription with its parsed retry profile.
+type subscription struct {
+	Subscription
+	policy RetryPolicy
+}
+
+// queued is an enqueued event waiting to become deliveries.
+type queued struct {
+	ev    Event
+	stamp time.Time
+}
+
+// record is the engine's state of one delivery.
+type record struct {
+	d         Delivery
+	seq       uint64 // the number in d.ID: creation order
+	policy    RetryPolicy
+	idx       int    // position in the due heap; -1 when not in it
+	skipFault bool   // the fault hook already decided the next attempt (it was delayed or reordered)
+	heldKey   string // the key of held it waits in, "" when not held
+}
+
+// New starts an engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Stamp == nil {
+		cfg.Stamp = time.Now
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.LogSize <= 0 {
+		cfg.LogSize = 10000
+	}
+	if cfg.NewWebhookID == nil {
+		cfg.NewWebhookID = NewUUID
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "ghlmock-webhooks"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{
+		cfg:      cfg,
+		recs:     map[string]*record{},
+		parked:   map[string][]*record{},
+		held:     map[string][]*record{},
+		paused:   map[string]bool{},
+		changed:  make(chan struct{}),
+		wake:     make(chan struct{}, 1),
+		loopDone: make(chan struct{}),
+	}
+	e.stop = make(chan struct{})
+	if cfg.Faults != nil {
+		e.SetFaults(cfg.Faults)
+	}
+	for _, app := range cfg.Paused {
+		e.paused[app] = true
+	}
+	if err := e.restore(cfg.Restore); err != nil {
+		return nil, err // nothing was started yet
+	}
+	go e.loop()
+	return e, nil
+}
+
+// SetFaults sets (nil: removes) the hook that decides each attempt's fault;
+// the fault engine drives it.
+func (e *Engine) SetFaults(f FaultFunc) {
+	if f == nil {
+		e.faults.Store(nil)
+		return
+	}
+	e.faults.Store(&f)
+}
+
+// Keys returns the engine's signing keys.
+func (e *Engine) Keys() *Keys { return e.cfg.Keys }
+
+// Enqueue queues events for delivery to every subscription that matches
+// them. It takes the timestamp and returns at once: building, signing and
+// sending happen in the background, so a write of the API is never slowed
+// by its subscribers. Events enqueued after Close are dropped.
+func (e *Engine) Enqueue(events ...Event) {
+	if len(events) == 0 {
+		return
+	}
+	stamp := e.cfg.Stamp()
+	e.mu.Lock()
+	if !e.closed {
+		for _, ev := range events {
+			e.inbox = append(e.inbox, queued{ev, stamp})
+		}
+	}
+	e.mu.Unlock()
+	e.poke()
+}
+
+// Send builds the deliveries of events at once and returns them, pending;
+// for "send a test event" and for callers who want the deliveries' ids.
+// They are sent in the background like any other.
+func (e *Engine) Send(events ...Event) ([]Delivery, error) {
+	stamp := e.cfg.Stamp()
+	items := make([]queued, len(events))
+	for i, ev := range events {
+		items[i] = queued{ev, stamp}
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, ErrClosed
+	}
+	subs := slices.Clone(e.subs)
+	e.building++
+	e.mu.Unlock()
+	recs := e.build(items, subs)
+	e.mu.Lock()
+	e.building--
+	out := make([]Delivery, len(recs))
+	for i, r := range recs {
+		e.insert(r)
+		out[i] = r.d.Clone()
+	}
+	e.evict()
+	e.broadcast()
+	e.mu.Unlock()
+	e.poke()
+	return out, nil
+}
+
+// Close stops the engine. It turns what is still enqueued into deliveries
+// (reported to OnChange, so they survive a restart), waits for the attempts
+// in flight until ctx is done, and then cancels them (a cancelled attempt is
+// not recorded: the delivery stays pending). Pending deliveries stay
+// pending.
+func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	e.broadcast()
+	e.mu.Unlock()
+	e.poke()
+	<-e.loopDone
+
+	e.mu.Lock()
+	items, subs := e.inbox, slices.Clone(e.subs)
+	e.inbox = nil
+	e.mu.Unlock()
+	if len(items) > 0 {
+		recs := e.build(items, subs)
+		e.mu.Lock()
+		for _, r := range recs {
+			e.insert(r)
+		}
+		e.mu.Unlock()
+	}
+
+	done := make(chan struct{})
+	go func() { e.attempts.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+		e.halt()
+		<-done
+	}
+	e.halt()
+	return err
+}
+
+// poke wakes the scheduler.
+func (e *Engine) poke() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// broadcast tells the waiters of Flush that something changed. e.mu is held.
+func (e *Engine) broadcast() {
+	close(e.changed)
+	e.changed = make(chan struct{})
+}
+
+// halt cancels the attempts in flight.
+func (e *Engine) halt() { e.stopOnce.Do(func() { close(e.stop) }) }
+
+// halted reports whether halt was called.
+func (e *Engine) halted() bool {
+	select {
+	case <-e.stop:
+		return true
+	default:
+		return false
+	}
+}

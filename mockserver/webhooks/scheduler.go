@@ -1,0 +1,177 @@
+package webhooks
+
+import (
+	"container/heap"
+	"context"
+	"slices"
+	"time"
+)
+
+// maxSleep bounds how long the scheduler sleeps with deliveries waiting: the
+// mock's clock may be moved forward without Advanced being called, and a
+// retry that came due then is sent within this long.
+const maxSleep = time.Second
+
+// loop is the scheduler: it turns the inbox into deliveries and starts the
+// attempts that are due, at most Workers at a time, sleeping until the next
+// one comes due on the mock's clock or something changes.
+func (e *Engine) loop() {
+	defer close(e.loopDone)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		if len(e.inbox) > 0 {
+			items, subs := e.inbox, slices.Clone(e.subs)
+			e.inbox = nil
+			e.building++
+			e.mu.Unlock()
+			recs := e.build(items, subs)
+			e.mu.Lock()
+			e.building--
+			for _, r := range recs {
+				e.insert(r)
+			}
+			e.evict()
+			e.broadcast()
+			e.mu.Unlock()
+			continue
+		}
+		now := e.cfg.Now()
+		for e.inflight < e.cfg.Workers && e.due.Len() > 0 && !e.due[0].d.NextAttemptAt.After(now) {
+			r := heap.Pop(&e.due).(*record)
+			e.inflight++
+			e.attempts.Add(1)
+			go e.run(r)
+		}
+		if e.inflight == 0 && len(e.held) > 0 && !e.dueAt(now) {
+			// Nothing else will overtake the held deliveries: send them now
+			// rather than hold them forever.
+			e.releaseAll()
+			e.mu.Unlock()
+			continue
+		}
+		sleep := time.Hour
+		if e.due.Len() > 0 {
+			sleep = maxSleep
+			if e.inflight < e.cfg.Workers {
+				sleep = min(sleep, e.due[0].d.NextAttemptAt.Sub(now))
+			}
+		}
+		e.mu.Unlock()
+		timer.Reset(max(sleep, time.Millisecond))
+		select {
+		case <-e.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// dueAt reports whether a delivery in the heap is due at now. e.mu is held.
+func (e *Engine) dueAt(now time.Time) bool {
+	return e.due.Len() > 0 && !e.due[0].d.NextAttemptAt.After(now)
+}
+
+// idle reports whether nothing is due or under way: no event waiting to be
+// built, no attempt in flight, no delivery due on the mock's clock, none
+// held back. Paused apps' deliveries and later retries do not count. e.mu is
+// held.
+func (e *Engine) idle() bool {
+	return len(e.inbox) == 0 && e.building == 0 && e.inflight == 0 && len(e.held) == 0 && !e.dueAt(e.cfg.Now())
+}
+
+// Flush waits until nothing is due: every event enqueued so far has been
+// delivered or has a retry planned in the future (or waits for its paused
+// app). It returns ctx's error if ctx ends first, ErrClosed if the engine
+// is closed.
+func (e *Engine) Flush(ctx context.Context) error {
+	e.poke()
+	for {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return ErrClosed
+		}
+		if e.idle() {
+			e.mu.Unlock()
+			return nil
+		}
+		ch := e.changed
+		e.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Advanced is to be called right after the mock's clock was moved forward:
+// it fires every attempt that came due and waits for those attempts, and
+// any they make due in turn, to finish. So POST /_mock/clock {"advance":
+// "10m"} answers after the retries of those 10 minutes were made, and a test
+// of "retried after 10 minutes" takes milliseconds.
+func (e *Engine) Advanced(ctx context.Context) error { return e.Flush(ctx) }
+
+// releaseAll puts every held delivery back in the queue. e.mu is held.
+func (e *Engine) releaseAll() {
+	for key := range e.held {
+		e.release(key)
+	}
+}
+
+// release puts the deliveries held for key back in the queue, due now.
+// e.mu is held.
+func (e *Engine) release(key string) {
+	for _, r := range e.held[key] {
+		r.heldKey = ""
+		e.queue(r)
+	}
+	delete(e.held, key)
+	e.broadcast()
+}
+
+// dueHeap orders pending deliveries by their next attempt, then by age.
+type dueHeap []*record
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	a, b := h[i].d.NextAttemptAt, h[j].d.NextAttemptAt
+	if a.Equal(b) {
+		return h[i].seq < h[j].seq
+	}
+	return a.Before(b)
+}
+func (h dueHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx, h[j].idx = i, j
+}
+
+// Push implements heap.Interface; use push.
+func (h *dueHeap) Push(x any) {
+	r := x.(*record)
+	r.idx = len(*h)
+	*h = append(*h, r)
+}
+
+// Pop implements heap.Interface.
+func (h *dueHeap) Pop() any {
+	old := *h
+	r := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	r.idx = -1
+	return r
+}
+
+func (h *dueHeap) push(r *record) { heap.Push(h, r) }
+
+func (h *dueHeap) remove(r *record) {
+	if r.idx >= 0 {
+		heap.Remove(h, r.idx)
+	}
+}
