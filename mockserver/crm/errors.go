@@ -17,12 +17,13 @@ const (
 
 // Resources named in errors.
 const (
-	ResourceContact  = "contact"
-	ResourceTask     = "task"
-	ResourceNote     = "note"
-	ResourceLocation = "location"
-	ResourceCampaign = "campaign"
-	ResourceWorkflow = "workflow"
+	ResourceContact     = "contact"
+	ResourceTask        = "task"
+	ResourceNote        = "note"
+	ResourceLocation    = "location"
+	ResourceCampaign    = "campaign"
+	ResourceAppointment = "appointment"
+	ResourceWorkflow    = "workflow"
 )
 
 // Error is the one error type the store returns for anything a client caused.

@@ -236,3 +236,29 @@ type LocationData struct {
 	Notes        []Note        `json:"notes,omitempty"`
 	Appointments []Appointment `json:"appointments,omitempty"`
 }
+
+// AppointmentInput is what the admin API books or changes, as GHL's calendar
+// would: nil means not given (an update leaves the field alone).
+type AppointmentInput struct {
+	CalendarID        *string
+	Title             *string
+	Status            *string // booked, cancelled, …
+	AppointmentStatus *string // new, confirmed, cancelled, showed, noshow, invalid
+	AssignedUserID    *string
+	Notes             *string
+	Address           *string
+	StartTime         *Millis
+	EndTime           *Millis
+}
+
+// Appointments are written by the admin API (GHL's calendar, not the
+// Contacts API, books them); the store's methods are the Store's other half.
+type AppointmentWriter interface {
+	// CreateAppointment books an appointment for a live contact: a calendar
+	// of the location (the first one when none is given), start before end.
+	CreateAppointment(ctx context.Context, loc, contactID string, in AppointmentInput) (Appointment, error)
+	// UpdateAppointment reschedules or changes an appointment of loc.
+	UpdateAppointment(ctx context.Context, loc, id string, in AppointmentInput) (Appointment, error)
+	// DeleteAppointment removes an appointment of loc.
+	DeleteAppointment(ctx context.Context, loc, id string) error
+}

@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,10 +28,29 @@ const (
 	ActionTruncate = "truncate" // send the headers and half of the body, then close
 )
 
+// Targets of a rule: the API's requests, or the webhook deliveries the mock
+// sends.
+const (
+	TargetAPI     = "api"
+	TargetWebhook = "webhook"
+)
+
+// WebhookActions are the actions of a rule whose target is webhook: the
+// ways a real sender breaks (see webhooks.FaultAction).
+var WebhookActions = []string{"drop", "delay", "duplicate", "reorder", "bad-signature", "missing-signature", "wrong-key", "legacy-only", "stale-timestamp"}
+
 // Rule is one fault rule as the admin API, the fixtures and --faults files
 // spell it. Matchers left empty match everything.
 type Rule struct {
 	ID string `json:"id,omitempty"`
+
+	// Target is api (the default: requests to the API) or webhook (the
+	// deliveries the mock sends, matched on Event, App, LocationID and
+	// Attempt, and broken by one of WebhookActions).
+	Target  string `json:"target,omitempty"`
+	Event   string `json:"event,omitempty"`   // webhook: the event type, e.g. ContactCreate
+	App     string `json:"app,omitempty"`     // webhook: the app id of the subscription
+	Attempt int    `json:"attempt,omitempty"` // webhook: only this attempt (1 the first send, 2 the first retry, …)
 
 	OperationID string `json:"operationId,omitempty"`
 	Method      string `json:"method,omitempty"`
@@ -75,6 +95,15 @@ type Latency struct {
 func (r *Rule) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if r.Target == TargetWebhook {
+		return r.validateWebhook()
+	}
+	if r.Target != "" && r.Target != TargetAPI {
+		bad("target must be api or webhook")
+	}
+	if r.Event != "" || r.App != "" || r.Attempt != 0 {
+		bad("event, app and attempt match webhook deliveries: give target webhook")
+	}
 	if r.Status != 0 && (r.Status < 100 || r.Status > 599) {
 		bad("status must be between 100 and 599")
 	}
@@ -131,6 +160,56 @@ func (r *Rule) Validate() error {
 	return errors.Join(errs...)
 }
 
+// validateWebhook checks a rule whose target is webhook.
+func (r *Rule) validateWebhook() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !slices.Contains(WebhookActions, r.Action) {
+		bad("a webhook rule's action must be one of %s", strings.Join(WebhookActions, ", "))
+	}
+	if r.OperationID != "" || r.Method != "" || r.Path != "" || r.Token != "" {
+		bad("operationId, method, path and token match API requests, not webhook deliveries")
+	}
+	if r.Status != 0 || len(r.Body) > 0 || r.Latency != nil || len(r.Headers) > 0 || r.Message != "" {
+		bad("a webhook rule breaks a delivery with its action: status, body, message, headers and latency are the API's")
+	}
+	if r.Action == "delay" && r.DelayMs <= 0 {
+		bad("action delay needs delayMs")
+	}
+	if r.Action != "delay" && r.DelayMs != 0 {
+		bad("delayMs goes with action delay")
+	}
+	if r.DelayMs < 0 || r.DelayMs > 86_400_000 {
+		bad("delayMs must be between 0 and 86400000 (a day, on the mock's clock)")
+	}
+	if r.Attempt < 0 {
+		bad("attempt must not be negative")
+	}
+	if r.Times < 0 {
+		bad("times must not be negative")
+	}
+	if r.Probability < 0 || r.Probability > 1 {
+		bad("probability must be between 0 and 1")
+	}
+	return errors.Join(errs...)
+}
+
+// Webhook is what a webhook rule can match on: one attempt of a delivery.
+type Webhook struct {
+	Event      string
+	App        string
+	LocationID string
+	Attempt    int
+}
+
+func (r *Rule) matchesWebhook(q Webhook) bool {
+	return r.Target == TargetWebhook &&
+		(r.Event == "" || r.Event == q.Event) &&
+		(r.App == "" || r.App == q.App) &&
+		(r.LocationID == "" || r.LocationID == q.LocationID) &&
+		(r.Attempt == 0 || r.Attempt == q.Attempt)
+}
+
 // Request is what a rule can match on.
 type Request struct {
 	OperationID string
@@ -141,7 +220,8 @@ type Request struct {
 }
 
 func (r *Rule) matches(q Request) bool {
-	return (r.OperationID == "" || r.OperationID == q.OperationID) &&
+	return r.Target != TargetWebhook &&
+		(r.OperationID == "" || r.OperationID == q.OperationID) &&
 		(r.Method == "" || r.Method == q.Method) &&
 		(r.LocationID == "" || r.LocationID == q.LocationID) &&
 		(r.Token == "" || r.Token == q.Token) &&
@@ -273,13 +353,23 @@ func (e *Engine) Len() int {
 // Decide returns the decision of the first rule that matches q and applies
 // (times left, probability drawn), consuming one of its times.
 func (e *Engine) Decide(q Request) (Decision, bool) {
+	return e.decide(func(r *Rule) bool { return r.matches(q) })
+}
+
+// DecideWebhook is Decide for an attempt of a webhook delivery: the rules
+// whose target is webhook.
+func (e *Engine) DecideWebhook(q Webhook) (Decision, bool) {
+	return e.decide(func(r *Rule) bool { return r.matchesWebhook(q) })
+}
+
+func (e *Engine) decide(match func(*Rule) bool) (Decision, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.rules) == 0 {
 		return Decision{}, false
 	}
 	for _, r := range e.rules {
-		if !r.matches(q) || (r.Remaining != nil && *r.Remaining == 0) {
+		if !match(r) || (r.Remaining != nil && *r.Remaining == 0) {
 			continue
 		}
 		if r.Probability > 0 && r.Probability < 1 && e.rng.Float64() >= r.Probability {
