@@ -84,6 +84,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
+	s.registerWebhookAdmin(mux) // admin_webhooks.go
 	if s.cfg.Pprof {
 		mux.HandleFunc("/_mock/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
 			// net/http/pprof serves from /debug/pprof/; strip our prefix.
@@ -126,7 +127,7 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	}
 	want := []byte(s.cfg.AdminToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/_mock/health" {
+		if r.URL.Path == "/_mock/health" || isSinkDelivery(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -191,7 +192,10 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Sprintf("advance would move the clock more than %s ahead in all (it is %s ahead now): reset to start over", maxClockOffset, s.clock.Offset()))
 		return
 	}
-	writeAdminJSON(w, http.StatusOK, s.clockView())
+	view := s.clockView()
+	// The webhook retries that came due are made before the answer.
+	view["webhooksSettled"] = s.webhooksAdvanced(r.Context())
+	writeAdminJSON(w, http.StatusOK, view)
 }
 
 // tokenView is a token as the admin API shows it.

@@ -28,3 +28,6 @@ func Unimplemented(s *Server) []string {
 // FailCommitsForTest makes the state database's commits fail while fail
 // returns an error (see sqlite.Options.BeforeCommit).
 func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }
+
+// FeedActiveForTest reports whether anything listens to the change feed.
+func FeedActiveForTest(s *Server) bool { return s.feed.Active() }

@@ -14,6 +14,7 @@ package mockserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -91,6 +92,8 @@ type Config struct {
 	// system crash loses nothing either (the default survives the process
 	// being killed).
 	StateSync bool
+	// Webhooks configures the webhooks the mock sends (server_webhooks.go).
+	Webhooks WebhookConfig
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -132,6 +135,10 @@ type Server struct {
 	feed      *changefeed.Feed
 	db        *sqlite.DB
 	writeGate sync.RWMutex
+	// records are the state database's own records as loaded, until the
+	// webhooks take theirs; hooks are the webhooks (server_webhooks.go).
+	records map[crm.Kind]map[string]json.RawMessage
+	hooks   *hub
 }
 
 // Changes counts the changes to the state made through the API (successful
@@ -222,6 +229,13 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store.Store(st)
 	}
+	if err := s.startWebhooks(context.Background(), s.records); err != nil {
+		if s.db != nil {
+			_ = s.db.Close()
+		}
+		return nil, err
+	}
+	s.records = nil
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
 	}
@@ -312,6 +326,9 @@ func (s *Server) reset(ctx context.Context) error {
 	s.changes.Add(1)
 	s.limiter.Reset()
 	s.journal.Clear()
+	if err := s.resetWebhooks(ctx); err != nil {
+		return err
+	}
 	return s.restoreFaults()
 }
 
@@ -340,6 +357,7 @@ func (s *Server) Close() {
 // once the HTTP server has finished its last request (after
 // http.Server.Shutdown). Without Config.StatePath it does nothing.
 func (s *Server) CloseState() error {
+	s.closeWebhooks()
 	if s.db == nil {
 		return nil
 	}

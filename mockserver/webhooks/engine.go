@@ -121,6 +121,7 @@ type record struct {
 	idx       int    // position in the due heap; -1 when not in it
 	skipFault bool   // the fault hook already decided the next attempt (it was delayed or reordered)
 	heldKey   string // the key of held it waits in, "" when not held
+	gone      bool   // Clear removed it while an attempt was in flight: the attempt's outcome is not kept
 }
 
 // New starts an engine.

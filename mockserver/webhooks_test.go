@@ -1,0 +1,552 @@
+package mockserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/fixtures"
+	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks/webhooktest"
+)
+
+// defaultApp is the default app of the fixtures, and a client id of it as
+// the official SDK is configured with (<appId>-<suffix>).
+const (
+	defaultApp      = "6650e2c1a8b4f7d3e9c01a2b"
+	defaultClientID = defaultApp + "-lq3k9x2m"
+)
+
+// checkDeliveries validates every delivery the mock made in the test (and
+// every body an attempt sent of its own) against the event schemas of the
+// OpenAPI document.
+func (h *harness) checkDeliveries() {
+	h.t.Helper()
+	for _, d := range h.srv.Webhooks().Deliveries(webhooks.Filter{}) {
+		assert.NoError(h.t, h.spec.ValidateWebhook(d.Event, []byte(d.Body)), "delivery %s (%s): %s", d.ID, d.Event, d.Body)
+		for _, a := range d.Attempts {
+			if a.Body != "" {
+				assert.NoError(h.t, h.spec.ValidateWebhook(d.Event, []byte(a.Body)), "delivery %s attempt %d", d.ID, a.N)
+			}
+		}
+	}
+}
+
+// withWebhookURLs subscribes URLs as serve --webhook-url does.
+func withWebhookURLs(urls ...string) func(*mockserver.Config) {
+	return func(c *mockserver.Config) { c.Webhooks.URLs = urls }
+}
+
+// wait is a context for waiting on deliveries: generous, since it only
+// bounds a failure.
+func wait(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) flush() {
+	h.t.Helper()
+	r := h.admin("POST", "/_mock/webhooks/flush", nil)
+	require.Equal(h.t, http.StatusOK, r.Status, "%s", r.Body)
+}
+
+func (h *harness) advanceClock(d string) map[string]any {
+	h.t.Helper()
+	r := h.admin("POST", "/_mock/clock", map[string]any{"advance": d})
+	require.Equal(h.t, http.StatusOK, r.Status, "%s", r.Body)
+	return r.JSON(h.t)
+}
+
+func (h *harness) createContact(fields map[string]any) string {
+	h.t.Helper()
+	body := map[string]any{"locationId": h.loc}
+	for k, v := range fields {
+		body[k] = v
+	}
+	r := h.do(call{method: "POST", path: "/contacts/", body: body})
+	require.Equal(h.t, http.StatusCreated, r.Status, "%s", r.Body)
+	return r.JSON(h.t)["contact"].(map[string]any)["id"].(string)
+}
+
+func (h *harness) deliveries(query string) []webhooks.Delivery {
+	h.t.Helper()
+	r := h.admin("GET", "/_mock/webhooks/deliveries?"+query, nil)
+	require.Equal(h.t, http.StatusOK, r.Status, "%s", r.Body)
+	var out struct{ Deliveries []webhooks.Delivery }
+	require.NoError(h.t, json.Unmarshal(r.Body, &out))
+	return out.Deliveries
+}
+
+// The "done when" of issue 13: a bot subscribed with --webhook-url gets
+// ContactCreate, ContactUpdate, ContactTagUpdate, NoteCreate, TaskCreate,
+// TaskComplete and AppointmentCreate for the changes that cause them, each
+// verified as the official SDK verifies (raw body and re-serialised), for a
+// contact whose name only a JavaScript-exact encoder signs right.
+func TestWebhookURLGetsEveryTriggerSignedLikeGHL(t *testing.T) {
+	probe := setup(t) // for the mock's key, which is derived from the seed
+	pub := probe.srv.WebhookPublicKey()
+	raw := webhooktest.NewReceiver(t, pub, webhooktest.WithAppID(defaultClientID))
+	reser := webhooktest.NewReceiver(t, pub, webhooktest.WithAppID(defaultClientID), webhooktest.Reserialised())
+	h := setup(t, withWebhookURLs(raw.URL, reser.URL))
+	require.Equal(t, pub, h.srv.WebhookPublicKey(), "the same seed, the same key")
+
+	id := h.createContact(map[string]any{"firstName": "Smith & Sons <b>", "lastName": "Tom\u2028Jerry", "email": "smith.sons@example.com"})
+	r := h.do(call{method: "PUT", path: "/contacts/" + id, body: map[string]any{"city": "Oakland"}})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = h.do(call{method: "POST", path: "/contacts/" + id + "/tags", body: map[string]any{"tags": []string{"vip"}}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	r = h.do(call{method: "POST", path: "/contacts/" + id + "/notes", body: map[string]any{"body": "Likes <b> & \"quotes\""}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	noteID := r.JSON(t)["note"].(map[string]any)["id"].(string)
+	r = h.do(call{method: "POST", path: "/contacts/" + id + "/tasks", body: map[string]any{"title": "Call", "dueDate": "2026-12-01T10:00:00Z", "completed": false}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	taskID := r.JSON(t)["task"].(map[string]any)["id"].(string)
+	r = h.do(call{method: "PUT", path: "/contacts/" + id + "/tasks/" + taskID + "/completed", body: map[string]any{"completed": true}})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/appointments", map[string]any{"contactId": id, "title": "Check-up", "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T15:30:00Z"})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	apptID := r.JSON(t)["appointment"].(map[string]any)["id"].(string)
+
+	for _, rcv := range []*webhooktest.Receiver{raw, reser} {
+		for _, want := range []struct{ typ, id string }{
+			{webhooks.ContactCreate, id}, {webhooks.ContactUpdate, id}, {webhooks.ContactTagUpdate, id},
+			{webhooks.NoteCreate, noteID}, {webhooks.TaskCreate, taskID}, {webhooks.TaskComplete, taskID},
+			{webhooks.AppointmentCreate, apptID},
+		} {
+			ev, err := rcv.WaitFor(wait(t), want.typ, want.id)
+			require.NoError(t, err)
+			assert.Equal(t, defaultApp, ev.Payload["appId"])
+			assert.Equal(t, h.loc, ev.Payload["locationId"])
+			assert.NotEmpty(t, ev.WebhookID)
+		}
+	}
+	created, err := raw.WaitFor(wait(t), webhooks.ContactCreate, id)
+	require.NoError(t, err)
+	assert.Contains(t, string(created.Body), `"firstName":"Smith & Sons <b>"`, "no \\u0026-style escapes: the bytes JSON.stringify writes")
+	assert.Contains(t, string(created.Body), "Tom\u2028Jerry", "U+2028 raw, as JSON.stringify writes it")
+	appt, err := raw.WaitFor(wait(t), webhooks.AppointmentCreate, apptID)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-12-03T10:00:00-05:00", appt.Payload["appointment"].(map[string]any)["startTime"], "in the location's zone (New York)")
+
+	// The log ties each delivery to the request that caused it.
+	h.flush()
+	ds := h.deliveries("event=ContactCreate&contactId=" + id)
+	require.Len(t, ds, 2, "one per subscriber")
+	assert.Equal(t, "create-contact", ds[0].OperationID)
+	assert.NotEmpty(t, ds[0].TraceID)
+	assert.Len(t, h.deliveries("traceId="+ds[0].TraceID), 2)
+	assert.Equal(t, webhooks.StatusSucceeded, ds[0].Status)
+	require.Len(t, ds[0].Attempts, 1)
+	assert.Equal(t, 200, ds[0].Attempts[0].Status)
+}
+
+// A subscriber that answers 429, or 500, gets GHL's retries as the mock's
+// clock advances, under each retry profile; POST /_mock/clock answers once
+// the retries that came due were made.
+func TestWebhookRetriesFollowTheProfileAndTheClock(t *testing.T) {
+	for _, c := range []struct {
+		name, retry string
+		status      int
+		retried     bool
+	}{
+		{"ghl-non2xx retries a 500", "ghl-non2xx", 500, true},
+		{"ghl-non2xx retries a 429", "ghl-non2xx", 429, true},
+		{"ghl-429 retries a 429", "ghl-429", 429, true},
+		{"ghl-429 does not retry a 500", "ghl-429", 500, false},
+		{"none retries nothing", "none", 429, false},
+		{"a list of delays", "30s,1m", 503, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := setup(t)
+			sink := h.ts.URL + "/_mock/sink/retry"
+			r := h.admin("POST", "/_mock/sink/retry/behaviour", map[string]any{"status": c.status, "times": 2})
+			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+			r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": sink, "events": []string{"ContactCreate"}, "retry": c.retry})
+			require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+			id := h.createContact(map[string]any{"firstName": "Retry", "email": "retry@example.com"})
+			h.flush()
+			d := h.deliveries("contactId=" + id)
+			require.Len(t, d, 1)
+			require.Len(t, d[0].Attempts, 1)
+			assert.Equal(t, c.status, d[0].Attempts[0].Status)
+			if !c.retried {
+				assert.Equal(t, webhooks.StatusFailed, d[0].Status)
+				h.advanceClock("2h")
+				assert.Len(t, h.srv.Sink().Received("retry"), 1, "no retry")
+				return
+			}
+			require.Equal(t, webhooks.StatusPending, d[0].Status)
+			wait := d[0].NextAttemptAt.Sub(d[0].Attempts[0].At)
+			assert.Positive(t, wait)
+			if strings.HasPrefix(c.retry, "ghl") {
+				assert.True(t, wait > 9*time.Minute && wait <= 10*time.Minute, "10 minutes less up to a minute of jitter: %s", wait)
+			} else {
+				assert.Equal(t, 30*time.Second, wait, "an explicit list has no jitter")
+			}
+			view := h.advanceClock("10m")
+			assert.Equal(t, true, view["webhooksSettled"])
+			assert.Len(t, h.srv.Sink().Received("retry"), 2, "the first retry was made before the clock answered")
+			h.advanceClock("10m")
+			got := h.srv.Sink().Received("retry")
+			require.Len(t, got, 3)
+			assert.Equal(t, 200, got[2].Answered)
+			assert.True(t, got[2].Verified)
+			assert.True(t, got[1].Duplicate && got[2].Duplicate, "a retry is the same request: the same webhookId")
+			d = h.deliveries("contactId=" + id)
+			assert.Equal(t, webhooks.StatusSucceeded, d[0].Status)
+			assert.Len(t, d[0].Attempts, 3)
+		})
+	}
+}
+
+// GHL's 6 retries end in "exhausted"; recover sends every failed delivery
+// again, and a redelivery is the same request (same webhookId) unless asked.
+func TestWebhookExhaustionRecoverAndRedeliver(t *testing.T) {
+	h := setup(t)
+	h.admin("POST", "/_mock/sink/down/behaviour", map[string]any{"status": 503})
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/down", "events": []string{"ContactCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	id := h.createContact(map[string]any{"firstName": "Down", "email": "down@example.com"})
+	h.flush()
+	for range 6 {
+		h.advanceClock("10m")
+	}
+	d := h.deliveries("contactId=" + id)
+	require.Len(t, d, 1)
+	assert.Equal(t, webhooks.StatusExhausted, d[0].Status)
+	assert.Len(t, d[0].Attempts, 7, "the first send and six retries")
+	assert.Len(t, h.deliveries("status=exhausted"), 1)
+
+	h.admin("POST", "/_mock/sink/down/behaviour", map[string]any{"reset": true})
+	r = h.admin("POST", "/_mock/webhooks/recover", map[string]any{})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Len(t, r.JSON(t)["redelivered"], 1)
+	h.flush()
+	got := h.srv.Sink().Received("down")
+	require.Len(t, got, 8)
+	assert.Equal(t, 200, got[7].Answered)
+	assert.True(t, got[7].Duplicate, "recovered with its webhookId")
+
+	r = h.admin("POST", "/_mock/webhooks/deliveries/"+d[0].ID+"/redeliver", map[string]any{"newWebhookId": true})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	h.flush()
+	got = h.srv.Sink().Received("down")
+	require.Len(t, got, 9)
+	assert.False(t, got[8].Duplicate, "a new webhookId when asked")
+	assert.True(t, got[8].Verified, "and signed again")
+	assert.Equal(t, http.StatusNotFound, h.admin("POST", "/_mock/webhooks/deliveries/whd_999/redeliver", nil).Status)
+}
+
+// The admin endpoints around the engine: keys, subscriptions, send, pause.
+func TestWebhookAdminEndpoints(t *testing.T) {
+	h := setup(t)
+	r := h.admin("GET", "/_mock/webhooks/keys", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	keys := r.JSON(t)["ed25519"].(map[string]any)
+	assert.Equal(t, "WEBHOOK_SIGNATURE_PUBLIC_KEY="+h.srv.WebhookPublicKey(), keys["envLine"])
+	assert.Contains(t, keys["pem"], "BEGIN PUBLIC KEY")
+	r = h.admin("GET", "/_mock/webhooks/keys?format=env", nil)
+	assert.Equal(t, "WEBHOOK_SIGNATURE_PUBLIC_KEY="+h.srv.WebhookPublicKey()+"\n", string(r.Body))
+	assert.Equal(t, http.StatusBadRequest, h.admin("GET", "/_mock/webhooks/keys?format=xml", nil).Status)
+
+	// No subscription yet: the fixtures declare none.
+	r = h.admin("GET", "/_mock/webhooks/subscriptions", nil)
+	assert.Empty(t, r.JSON(t)["subscriptions"])
+	for name, bad := range map[string]map[string]any{
+		"no url":          {"events": []string{"ContactCreate"}},
+		"unknown event":   {"url": "http://127.0.0.1:1/x", "events": []string{"FormSubmit"}},
+		"bad retry":       {"url": "http://127.0.0.1:1/x", "retry": "sometimes"},
+		"unknown key":     {"url": "http://127.0.0.1:1/x", "colour": "red"},
+		"unknown loc":     {"url": "http://127.0.0.1:1/x", "locations": []string{"nope"}},
+		"rsa without key": {"url": "http://127.0.0.1:1/x", "signature": "ed25519+rsa"},
+	} {
+		r := h.admin("POST", "/_mock/webhooks/subscriptions", bad)
+		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
+		assertAdminError(t, r)
+	}
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/admin", "app": "6650e2c1a8b4f7d3e9c01a2c"})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	sub := r.JSON(t)
+	assert.Equal(t, "runtime", sub["source"])
+	assert.Len(t, sub["events"], len(webhooks.EventTypes))
+	r = h.admin("GET", "/_mock/webhooks/subscriptions", nil)
+	assert.Len(t, r.JSON(t)["subscriptions"], 1)
+
+	// Send: an event for existing data, built from it as it is now.
+	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "ContactTagUpdate", "contactId": h.namedID})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	h.flush()
+	got := h.srv.Sink().Received("admin")
+	require.Len(t, got, 1)
+	assert.Equal(t, "ContactTagUpdate", got[0].Type)
+	assert.True(t, got[0].Verified)
+	assert.Contains(t, got[0].Body, `"firstName":"Ada"`)
+	for name, bad := range map[string]map[string]any{
+		"unknown type":    {"type": "FormSubmit", "contactId": h.namedID},
+		"no contact":      {"type": "ContactCreate"},
+		"note without id": {"type": "NoteCreate", "contactId": h.namedID},
+		"install no app":  {"type": "INSTALL", "locationId": h.loc},
+	} {
+		r := h.admin("POST", "/_mock/webhooks/send", bad)
+		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
+	}
+	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "ContactCreate", "contactId": "nmFmQEsNgz6AVpgLVUJ0"})
+	assert.Equal(t, http.StatusBadRequest, r.Status, "an unknown contact: %s", r.Body)
+	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "INSTALL", "app": "6650e2c1a8b4f7d3e9c01a2c", "locationId": h.loc})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	h.flush()
+	got = h.srv.Sink().Received("admin")
+	require.Len(t, got, 2)
+	assert.Equal(t, "INSTALL", got[1].Type)
+
+	// Pause: deliveries wait; resume sends them.
+	r = h.admin("POST", "/_mock/webhooks/apps/6650e2c1a8b4f7d3e9c01a2c/pause", nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	h.createContact(map[string]any{"firstName": "Paused", "email": "paused@example.com"})
+	h.flush()
+	assert.Len(t, h.srv.Sink().Received("admin"), 2, "paused: nothing sent")
+	assert.Len(t, h.deliveries("status=pending"), 1)
+	r = h.admin("POST", "/_mock/webhooks/apps/6650e2c1a8b4f7d3e9c01a2c/resume", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	h.flush()
+	assert.Len(t, h.srv.Sink().Received("admin"), 3, "resumed: sent")
+	assert.Equal(t, http.StatusNotFound, h.admin("POST", "/_mock/webhooks/apps/nope/pause", nil).Status)
+	assert.Equal(t, http.StatusBadRequest, h.admin("GET", "/_mock/webhooks/deliveries?status=lost", nil).Status)
+
+	// Remove: nothing more is sent.
+	r = h.admin("DELETE", "/_mock/webhooks/subscriptions/"+sub["id"].(string), nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, http.StatusNotFound, h.admin("DELETE", "/_mock/webhooks/subscriptions/"+sub["id"].(string), nil).Status)
+	h.createContact(map[string]any{"firstName": "After", "email": "after@example.com"})
+	h.flush()
+	assert.Len(t, h.srv.Sink().Received("admin"), 3)
+}
+
+func assertAdminError(t *testing.T, r *response) {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "%s", r.Body)
+	assert.EqualValues(t, r.Status, m["statusCode"])
+	assert.NotEmpty(t, m["message"])
+}
+
+// A mock nobody subscribed to does not listen to its change feed; a
+// subscription starts it, and removing the last one stops it.
+func TestWebhooksListenOnlyWhileSubscribed(t *testing.T) {
+	h := setup(t)
+	assert.False(t, mockserver.FeedActiveForTest(h.srv), "no subscription: the store builds no change")
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/x"})
+	require.Equal(t, http.StatusCreated, r.Status)
+	assert.True(t, mockserver.FeedActiveForTest(h.srv))
+	h.admin("DELETE", "/_mock/webhooks/subscriptions/"+r.JSON(t)["id"].(string), nil)
+	assert.False(t, mockserver.FeedActiveForTest(h.srv))
+}
+
+// A reset clears the delivery log and the run-time subscriptions and puts
+// the configured ones back.
+func TestWebhookResetRestoresTheConfiguredSubscriptions(t *testing.T) {
+	h := setup(t, withWebhookURLs("http://127.0.0.1:1/configured"))
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/rt"})
+	require.Equal(t, http.StatusCreated, r.Status)
+	h.admin("DELETE", "/_mock/webhooks/subscriptions/url-1", nil)
+	h.createContact(map[string]any{"firstName": "Before", "email": "before@example.com"})
+	h.flush()
+	require.NotEmpty(t, h.deliveries(""))
+
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/reset", nil).Status)
+	assert.Empty(t, h.deliveries(""), "the log is cleared")
+	var subs struct{ Subscriptions []map[string]any }
+	require.NoError(t, json.Unmarshal(h.admin("GET", "/_mock/webhooks/subscriptions", nil).Body, &subs))
+	require.Len(t, subs.Subscriptions, 1)
+	assert.Equal(t, "url-1", subs.Subscriptions[0]["id"])
+	assert.Equal(t, "flag", subs.Subscriptions[0]["source"])
+}
+
+// Fault rules with target webhook break deliveries as real senders do.
+func TestWebhookFaultRules(t *testing.T) {
+	h := setup(t)
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/f", "events": []string{"ContactCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status)
+	for name, bad := range map[string]map[string]any{
+		"unknown event":    {"target": "webhook", "event": "FormSubmit", "action": "drop"},
+		"unknown app":      {"target": "webhook", "app": "nope", "action": "drop"},
+		"api action":       {"target": "webhook", "action": "reset"},
+		"unknown location": {"target": "webhook", "locationId": "nope", "action": "drop"},
+	} {
+		r := h.admin("POST", "/_mock/faults", bad)
+		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
+	}
+	for _, c := range []struct {
+		action string
+		check  func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery)
+	}{
+		{"missing-signature", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			require.Len(t, got, 1)
+			assert.Equal(t, "missing", got[0].Signature)
+		}},
+		{"bad-signature", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			require.Len(t, got, 1)
+			assert.Equal(t, "invalid", got[0].Signature)
+		}},
+		{"wrong-key", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			require.Len(t, got, 1)
+			assert.Equal(t, "invalid", got[0].Signature)
+		}},
+		{"duplicate", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			require.Len(t, got, 2)
+			assert.True(t, got[1].Duplicate)
+		}},
+		{"drop", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			assert.Empty(t, got)
+			assert.Equal(t, webhooks.StatusFailed, d.Status)
+		}},
+		{"stale-timestamp", func(t *testing.T, got []webhooks.SinkRecord, d webhooks.Delivery) {
+			require.Len(t, got, 1)
+			assert.True(t, got[0].Verified, "validly signed")
+			var body struct{ Timestamp time.Time }
+			require.NoError(t, json.Unmarshal([]byte(got[0].Body), &body))
+			assert.True(t, body.Timestamp.Before(time.Now().Add(-9*time.Minute)), "stale: %s", body.Timestamp)
+		}},
+	} {
+		t.Run(c.action, func(t *testing.T) {
+			h.srv.Sink().Clear("f")
+			r := h.admin("POST", "/_mock/faults", map[string]any{"target": "webhook", "event": "ContactCreate", "action": c.action, "times": 1})
+			require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+			id := h.createContact(map[string]any{"firstName": "Fault", "email": c.action + "@example.com"})
+			h.flush()
+			ds := h.deliveries("contactId=" + id)
+			require.Len(t, ds, 1)
+			c.check(t, h.srv.Sink().Received("f"), ds[0])
+			assert.Equal(t, c.action, ds[0].Attempts[len(ds[0].Attempts)-1].Fault)
+		})
+	}
+	// A delay fault waits on the mock's clock.
+	h.srv.Sink().Clear("f")
+	r = h.admin("POST", "/_mock/faults", map[string]any{"target": "webhook", "action": "delay", "delayMs": 60000, "times": 1})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	h.createContact(map[string]any{"firstName": "Late", "email": "late@example.com"})
+	h.flush()
+	assert.Empty(t, h.srv.Sink().Received("f"), "not yet")
+	h.advanceClock("1m")
+	assert.Len(t, h.srv.Sink().Received("f"), 1, "a minute later on the mock's clock")
+}
+
+// The calendar's side of appointments: book, reschedule, cancel, delete,
+// each sending its event; bad input is GHL-shaped and changes nothing.
+func TestAdminAppointmentsSendTheirEvents(t *testing.T) {
+	h := setup(t)
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/cal"})
+	require.Equal(t, http.StatusCreated, r.Status)
+	for name, bad := range map[string]map[string]any{
+		"no contact":      {"startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T16:00:00Z"},
+		"no times":        {"contactId": h.namedID},
+		"end before":      {"contactId": h.namedID, "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T14:00:00Z"},
+		"bad time":        {"contactId": h.namedID, "startTime": "tomorrow", "endTime": "2026-12-03T14:00:00Z"},
+		"bad calendar":    {"contactId": h.namedID, "calendarId": "nope", "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T16:00:00Z"},
+		"unknown field":   {"contactId": h.namedID, "colour": "red"},
+		"unknown contact": {"contactId": "nmFmQEsNgz6AVpgLVUJ0", "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T16:00:00Z"},
+	} {
+		r := h.admin("POST", "/_mock/appointments", bad)
+		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
+		assertAdminError(t, r)
+	}
+	r = h.admin("POST", "/_mock/appointments", map[string]any{"contactId": h.namedID, "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T16:00:00Z"})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	id := r.JSON(t)["appointment"].(map[string]any)["id"].(string)
+	r = h.admin("PUT", "/_mock/appointments/"+id, map[string]any{"startTime": "2026-12-04T15:00:00Z", "endTime": "2026-12-04T16:00:00Z"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/appointments/"+id+"/cancel", nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, "cancelled", r.JSON(t)["appointment"].(map[string]any)["appointmentStatus"])
+	r = h.admin("GET", "/_mock/appointments?contactId="+h.namedID, nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = h.admin("DELETE", "/_mock/appointments/"+id, nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, http.StatusNotFound, h.admin("DELETE", "/_mock/appointments/"+id, nil).Status)
+	h.flush()
+	var types []string
+	for _, rec := range h.srv.Sink().Received("cal") {
+		types = append(types, rec.Type)
+		assert.True(t, rec.Verified)
+	}
+	assert.ElementsMatch(t, []string{"AppointmentCreate", "AppointmentUpdate", "AppointmentUpdate", "AppointmentDelete"}, types, "sent concurrently, in no promised order")
+	var logged []string
+	for _, d := range h.deliveries("") {
+		logged = append([]string{d.Event}, logged...) // newest first
+	}
+	assert.Equal(t, []string{"AppointmentCreate", "AppointmentUpdate", "AppointmentUpdate", "AppointmentDelete"}, logged, "made in the order of the changes")
+	// The API sees the calendar's bookings.
+	list := h.do(call{path: "/contacts/" + h.namedID + "/appointments"})
+	for _, ev := range list.JSON(t)["events"].([]any) {
+		assert.NotEqual(t, id, ev.(map[string]any)["id"], "deleted")
+	}
+}
+
+// A workflow's Custom Webhook action fires, unsigned and with its minimal
+// payload and headers, when a contact is added to the workflow.
+func TestWorkflowCustomWebhookFiresOnEnrolment(t *testing.T) {
+	probe := setup(t)
+	yaml := strings.Replace(string(mustDefaultYAML(t)), "      - {id: k6BpcetANCSIrFGrxnft, name: New lead nurture}",
+		"      - {id: k6BpcetANCSIrFGrxnft, name: New lead nurture, customWebhook: {url: \""+probe.ts.URL+"/_mock/sink/zap\", headers: {x-bridge-secret: s3cr3t}}}", 1)
+	h := setupWithYAML(t, yaml)
+	r := h.do(call{method: "POST", path: "/contacts/" + h.namedID + "/workflow/k6BpcetANCSIrFGrxnft", body: map[string]any{}})
+	require.Contains(t, []int{200, 201}, r.Status, "%s", r.Body)
+	h.flush()
+	got := probe.srv.Sink().Received("zap")
+	require.Len(t, got, 1)
+	assert.Equal(t, "missing", got[0].Signature, "unsigned")
+	assert.Equal(t, "s3cr3t", got[0].Headers["X-Bridge-Secret"])
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte(got[0].Body), &body))
+	assert.Equal(t, map[string]any{"id": h.namedID, "name": "Ada Lovelace", "email": "ada.lovelace@example.com", "phone": "+12125550101"}, body)
+	ds := h.deliveries("event=WorkflowWebhook")
+	require.Len(t, ds, 1)
+	assert.Equal(t, "none", ds[0].Retry)
+}
+
+// --fixtures: an app's webhook gets what its installs' scopes allow.
+func TestFixtureAppWebhookFollowsScopes(t *testing.T) {
+	probe := setup(t)
+	yaml := strings.Replace(string(mustDefaultYAML(t)), "    name: Staging chatbot\n",
+		"    name: Staging chatbot\n    webhook: {url: \""+probe.ts.URL+"/_mock/sink/bot\", events: [ContactCreate, NoteCreate]}\n", 1)
+	h := setupWithYAML(t, yaml)
+	var subs struct{ Subscriptions []map[string]any }
+	require.NoError(t, json.Unmarshal(h.admin("GET", "/_mock/webhooks/subscriptions", nil).Body, &subs))
+	require.NotEmpty(t, subs.Subscriptions)
+	assert.Equal(t, "fixtures", subs.Subscriptions[0]["source"])
+	assert.Equal(t, []any{h.other}, subs.Subscriptions[0]["locations"], "installed where it has a token")
+	for _, c := range []struct{ typ, contact string }{
+		{"ContactCreate", h.namedID},     // not installed in loc
+		{"ContactCreate", h.otherNameID}, // received
+		{"ContactUpdate", h.otherNameID}, // not in its event list
+	} {
+		r := h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": c.typ, "contactId": c.contact})
+		require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	}
+	h.flush()
+	got := probe.srv.Sink().Received("bot")
+	require.Len(t, got, 1, "only the event of an install, of a type it asked for")
+	assert.Contains(t, got[0].Body, h.otherNameID)
+	assert.True(t, got[0].Verified)
+}
+
+func mustDefaultYAML(t *testing.T) []byte {
+	t.Helper()
+	return fixtures.Default()
+}
+
+func setupWithYAML(t *testing.T, yaml string) *harness {
+	t.Helper()
+	fx, err := fixture.Parse([]byte(yaml), "test.yaml")
+	require.NoError(t, err)
+	return setup(t, func(c *mockserver.Config) { c.Fixtures = fx })
+}
