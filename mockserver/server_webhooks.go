@@ -171,6 +171,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 			return fmt.Errorf("webhook subscription %s: %w", sub.ID, err)
 		}
 	}
+	slices.SortFunc(saved, func(a, b subscriptionRecord) int { return compareSubIDs(a.ID, b.ID) })
 	for _, rec := range saved {
 		if _, err := engine.Subscribe(rec.Subscription); err != nil {
 			s.log.Warn("a saved webhook subscription was dropped", "id", rec.ID, "error", err.Error())
@@ -434,4 +435,14 @@ func (s *Server) webhookRuleCanMatch(r faults.Rule) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// compareSubIDs orders run-time subscription ids (sub_N) by N.
+func compareSubIDs(a, b string) int {
+	na, _ := strconv.Atoi(strings.TrimPrefix(a, "sub_"))
+	nb, _ := strconv.Atoi(strings.TrimPrefix(b, "sub_"))
+	if na != nb {
+		return na - nb
+	}
+	return strings.Compare(a, b)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -549,4 +550,74 @@ func setupWithYAML(t *testing.T, yaml string) *harness {
 	fx, err := fixture.Parse([]byte(yaml), "test.yaml")
 	require.NoError(t, err)
 	return setup(t, func(c *mockserver.Config) { c.Fixtures = fx })
+}
+
+// With a state database the keys, the run-time subscriptions, the paused
+// apps and the pending deliveries survive a restart: a retry planned
+// before it is made after it, the same request signed with the same key.
+func TestWebhooksSurviveARestart(t *testing.T) {
+	probe := setup(t) // the receiver's side: its sink outlives the mocks
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setup(t, withState(path))
+	key := h.srv.WebhookPublicKey()
+	probe.admin("POST", "/_mock/sink/dur/behaviour", map[string]any{"status": 500, "times": 1})
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": probe.ts.URL + "/_mock/sink/dur", "events": []string{"ContactCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": probe.ts.URL + "/_mock/sink/later", "app": "6650e2c1a8b4f7d3e9c01a2c", "events": []string{"ContactCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/webhooks/apps/6650e2c1a8b4f7d3e9c01a2c/pause", nil).Status)
+	id := h.createContact(map[string]any{"firstName": "Durable", "email": "durable@example.com"})
+	h.flush()
+	require.Len(t, probe.srv.Sink().Received("dur"), 1)
+	before := h.deliveries("contactId=" + id)
+	require.Len(t, before, 2)
+
+	h2 := restart(t, h, path)
+	assert.Equal(t, key, h2.srv.WebhookPublicKey(), "the key is kept in the state")
+	var subs struct{ Subscriptions []map[string]any }
+	require.NoError(t, json.Unmarshal(h2.admin("GET", "/_mock/webhooks/subscriptions", nil).Body, &subs))
+	require.Len(t, subs.Subscriptions, 2)
+	assert.Equal(t, true, subs.Subscriptions[1]["paused"])
+	after := h2.deliveries("contactId=" + id)
+	require.Len(t, after, 2)
+	assert.Equal(t, before[0].ID, after[0].ID)
+	assert.Equal(t, before[1].Body, after[1].Body)
+
+	h2.advanceClock("10m")
+	got := probe.srv.Sink().Received("dur")
+	require.Len(t, got, 2, "the retry planned before the restart was made after it")
+	pub, err := webhooks.ParsePublicKey(key)
+	require.NoError(t, err)
+	assert.True(t, webhooks.Verify(pub, []byte(got[1].Body), got[1].Headers["X-Ghl-Signature"]), "signed with the kept key")
+	assert.True(t, got[1].Duplicate, "the same webhookId")
+	assert.Empty(t, probe.srv.Sink().Received("later"), "its app is still paused")
+	require.Equal(t, http.StatusOK, h2.admin("POST", "/_mock/webhooks/apps/6650e2c1a8b4f7d3e9c01a2c/resume", nil).Status)
+	h2.flush()
+	assert.Len(t, probe.srv.Sink().Received("later"), 1)
+
+	r = h2.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": probe.ts.URL + "/_mock/sink/third"})
+	require.Equal(t, http.StatusCreated, r.Status, "a new id, not one of the restored: %s", r.Body)
+	assert.Equal(t, "sub_3", r.JSON(t)["id"])
+
+	// A reset forgets them, in the database too.
+	require.Equal(t, http.StatusOK, h2.admin("POST", "/_mock/reset", nil).Status)
+	h3 := restart(t, h2, path)
+	require.NoError(t, json.Unmarshal(h3.admin("GET", "/_mock/webhooks/subscriptions", nil).Body, &subs))
+	assert.Empty(t, subs.Subscriptions)
+	assert.Empty(t, h3.deliveries(""))
+	assert.Equal(t, key, h3.srv.WebhookPublicKey(), "a reset keeps the key: receivers are configured once")
+}
+
+// --webhook-key FILE signs with the file's key.
+func TestWebhookKeyFile(t *testing.T) {
+	keys, err := webhooks.DeriveKeys("key file test", 0)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "webhook.pem")
+	require.NoError(t, keys.SaveKeyFile(path))
+	h := setup(t, func(c *mockserver.Config) { c.Webhooks.KeyFile = path })
+	pub, err := keys.PublicKeys()
+	require.NoError(t, err)
+	assert.Equal(t, pub.Ed25519.RawBase64, h.srv.WebhookPublicKey())
+	_, err = mockserver.New(mockserver.Config{Webhooks: mockserver.WebhookConfig{KeyFile: filepath.Join(t.TempDir(), "missing.pem")}})
+	assert.ErrorContains(t, err, "--webhook-key")
 }
