@@ -326,7 +326,8 @@ func (s *Server) adminRecover(w http.ResponseWriter, r *http.Request) {
 	writeAdminJSON(w, http.StatusOK, map[string]any{"redelivered": ds})
 }
 
-// adminFlush waits until no delivery is due (?timeout=, default 10s).
+// adminFlush waits until no delivery is due (?timeout=, default 10s) and,
+// with a state database, until the outbox is committed.
 func (s *Server) adminFlush(w http.ResponseWriter, r *http.Request) {
 	timeout := 10 * time.Second
 	if v := r.URL.Query().Get("timeout"); v != "" {
@@ -341,6 +342,11 @@ func (s *Server) adminFlush(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.hooks.engine.Flush(ctx); err != nil {
 		adminError(w, http.StatusGatewayTimeout, "deliveries were still due after "+timeout.String())
+		return
+	}
+	// With a state database, what the flush did is committed before it answers.
+	if err := s.webhooksDurable(ctx); err != nil {
+		adminError(w, adminStatus(err), err.Error())
 		return
 	}
 	pending := len(s.hooks.engine.Deliveries(webhooks.Filter{Status: webhooks.StatusPending}))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/faults"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
 
@@ -53,6 +54,7 @@ const (
 	kindWebhookKeys   crm.Kind = "webhook-keys"
 	kindSubscription  crm.Kind = "webhook-subscription"
 	kindPausedApp     crm.Kind = "webhook-paused"
+	kindFlush         crm.Kind = "webhook-flush" // one row: the last flush, a commit barrier
 	webhookKeysRecord          = "signing"
 )
 
@@ -81,7 +83,25 @@ func (*pausedRecord) ChangeKind() crm.Kind { return kindPausedApp }
 // isWebhookKind reports whether a change is a record of the webhooks,
 // which no store holds.
 func isWebhookKind(k crm.Kind) bool {
-	return k == crm.KindDelivery || k == kindWebhookKeys || k == kindSubscription || k == kindPausedApp
+	return k == crm.KindDelivery || k == kindWebhookKeys || k == kindSubscription || k == kindPausedApp || k == kindFlush
+}
+
+// flushRecord is the time of the last flush.
+type flushRecord struct {
+	At string `json:"at"`
+}
+
+// ChangeKind implements crm.Object.
+func (*flushRecord) ChangeKind() crm.Kind { return kindFlush }
+
+// webhooksDurable waits until every change of a delivery made so far is in
+// the state database: the database commits in order, so once a change
+// written now is committed, so is everything before it. Without a state
+// database it returns at once.
+func (s *Server) webhooksDurable(ctx context.Context) error {
+	now := s.clock.Now()
+	return s.saveWebhookRecords(ctx, "webhooks:flush", crm.Change{Time: crm.MillisOf(now), Kind: kindFlush, ID: "last",
+		After: &flushRecord{At: now.Format(time.RFC3339Nano)}})
 }
 
 // hub is the server's webhooks: the engine, the sink, and the subscriptions
@@ -246,7 +266,41 @@ func (s *Server) webhookKeys(ctx context.Context, records map[crm.Kind]map[strin
 	if wantRSA {
 		rsaBits = bits
 	}
-	return webhooks.DeriveKeys("ghlmock seed "+strconv.FormatInt(s.cfg.Seed, 10), rsaBits)
+	return deriveSeedKeys(s.cfg.Seed, rsaBits)
+}
+
+func deriveSeedKeys(seed int64, rsaBits int) (*webhooks.Keys, error) {
+	if seed == 0 {
+		seed = 1
+	}
+	return webhooks.DeriveKeys("ghlmock seed "+strconv.FormatInt(seed, 10), rsaBits)
+}
+
+// SeedWebhookKeys returns the keys a mock with this seed signs with when it
+// has no state database and no key file (ghlmock webhooks keys --seed).
+func SeedWebhookKeys(seed int64) (*webhooks.Keys, error) { return deriveSeedKeys(seed, 0) }
+
+// WebhookKeysInState reads the keys kept in a state database, which a
+// running mock may be using (ghlmock webhooks keys --state).
+func WebhookKeysInState(ctx context.Context, path string) (*webhooks.Keys, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	st, err := db.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--state %s: %w", path, err)
+	}
+	raw, ok := st.Records[kindWebhookKeys][webhookKeysRecord]
+	if !ok {
+		return nil, fmt.Errorf("--state %s holds no webhook keys yet: ghlmock serve --state makes them on its first start", path)
+	}
+	k := &webhooks.Keys{}
+	if err := json.Unmarshal(raw, k); err != nil {
+		return nil, fmt.Errorf("--state %s: the webhook keys: %w", path, err)
+	}
+	return k, nil
 }
 
 // decodeRecords reads saved records of one kind, in no particular order.
@@ -316,7 +370,7 @@ func (s *Server) webhookFault(a webhooks.AttemptInfo) webhooks.Fault {
 func (s *Server) webhooksAdvanced(ctx context.Context) bool {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	return s.hooks.engine.Advanced(ctx) == nil
+	return s.hooks.engine.Advanced(ctx) == nil && s.webhooksDurable(ctx) == nil
 }
 
 // resetWebhooks is the webhooks' part of a reset: the delivery log and the

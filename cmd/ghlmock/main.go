@@ -47,6 +47,7 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock webhooks   print the webhook signing key (keys) or check a receiver (check)
   ghlmock spec       print the embedded OpenAPI document
   ghlmock version    print the version
 

@@ -50,6 +50,7 @@ type serveFlags struct {
 	grace       time.Duration
 	pprof       bool
 	now         string
+	webhooks    webhookFlags // webhooks.go
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -94,6 +95,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
+	f.webhooks.register(fs)
 }
 
 // isLoopback reports whether addr only listens on a loopback interface.
@@ -171,6 +173,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
+	}
+	if cfg.Webhooks, err = f.webhooks.config(); err != nil {
+		return err
 	}
 	if f.now != "" {
 		if cfg.Epoch, err = time.Parse(time.RFC3339Nano, f.now); err != nil {

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
+)
+
+const defaultApp = "6650e2c1a8b4f7d3e9c01a2b"
+
+// strictReceiver verifies as a careful receiver should: the signature over
+// the raw bytes, the timestamp within 5 minutes, each webhookId once.
+func strictReceiver(t *testing.T, pubKey string) *httptest.Server {
+	t.Helper()
+	pub, err := webhooks.ParsePublicKey(pubKey)
+	require.NoError(t, err)
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !webhooks.Verify(pub, body, r.Header.Get("X-Ghl-Signature")) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var env struct {
+			Timestamp time.Time
+			WebhookID string
+		}
+		if json.Unmarshal(body, &env) != nil || time.Since(env.Timestamp) > 5*time.Minute {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		dup := seen[env.WebhookID]
+		seen[env.WebhookID] = true
+		mu.Unlock()
+		if dup {
+			w.WriteHeader(http.StatusConflict)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestWebhooksKeysFromEverySource(t *testing.T) {
+	seedKeys, err := mockserver.SeedWebhookKeys(7)
+	require.NoError(t, err)
+	pub, err := seedKeys.PublicKeys()
+	require.NoError(t, err)
+
+	out, _, err := runCmd(t, "webhooks", "keys", "--seed", "7")
+	require.NoError(t, err)
+	assert.Equal(t, "WEBHOOK_SIGNATURE_PUBLIC_KEY="+pub.Ed25519.RawBase64+"\n", out, "one line for a .env file")
+	out, _, err = runCmd(t, "webhooks", "keys", "--seed", "7", "--format", "pem")
+	require.NoError(t, err)
+	assert.Equal(t, pub.Ed25519.PEM, out)
+
+	file := filepath.Join(t.TempDir(), "key.pem")
+	require.NoError(t, seedKeys.SaveKeyFile(file))
+	out, _, err = runCmd(t, "webhooks", "keys", "--webhook-key", file, "--format", "json")
+	require.NoError(t, err)
+	assert.Contains(t, out, pub.Ed25519.SPKIBase64)
+
+	// A running mock, and the database it keeps its key in, agree.
+	state := filepath.Join(t.TempDir(), "state.db")
+	base, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--state", state)
+	fromMock, _, err := runCmd(t, "webhooks", "keys", "--mock-url", base)
+	require.NoError(t, err)
+	assert.Regexp(t, `^WEBHOOK_SIGNATURE_PUBLIC_KEY=[A-Za-z0-9+/]{43}=\n$`, fromMock)
+	fromState, _, err := runCmd(t, "webhooks", "keys", "--state", state)
+	require.NoError(t, err, "the database may be read while the mock uses it")
+	assert.Equal(t, fromMock, fromState)
+	require.NoError(t, stop())
+	base, _ = startServe(t, nil, "--addr", "127.0.0.1:0", "--state", state)
+	again, _, err := runCmd(t, "webhooks", "keys", "--mock-url", base)
+	require.NoError(t, err)
+	assert.Equal(t, fromMock, again, "the same key after a restart")
+
+	_, _, err = runCmd(t, "webhooks", "keys", "--mock-url", "http://127.0.0.1:1")
+	assert.ErrorContains(t, err, "no ghlmock answers")
+	_, _, err = runCmd(t, "webhooks", "keys", "--seed", "7", "--format", "xml")
+	assert.Error(t, err)
+	_, _, err = runCmd(t, "webhooks")
+	assert.Equal(t, exitCode(2), err)
+}
+
+// ghlmock webhooks check: a careful receiver passes (exit 0); one that
+// verifies the signature but not the timestamp or the webhookId is caught
+// (exit 1) — run locally with a key source, and through a running mock.
+func TestWebhooksCheck(t *testing.T) {
+	keys, err := mockserver.SeedWebhookKeys(1)
+	require.NoError(t, err)
+	pub, err := keys.PublicKeys()
+	require.NoError(t, err)
+	good := strictReceiver(t, pub.Ed25519.RawBase64)
+	out, _, err := runCmd(t, "webhooks", "check", "--seed", "1", good.URL)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "the receiver passed every judged case")
+
+	lax := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		p, _ := webhooks.ParsePublicKey(pub.Ed25519.RawBase64)
+		if sig := r.Header.Get("X-Ghl-Signature"); sig != "" && !webhooks.Verify(p, body, sig) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusOK) // no signature: accepted, the flarecanary failure mode
+	}))
+	t.Cleanup(lax.Close)
+	out, _, err = runCmd(t, "webhooks", "check", "--seed", "1", "--url", lax.URL)
+	assert.Equal(t, exitCode(1), err)
+	for _, c := range []string{"missing-signature", "stale-timestamp"} {
+		assert.Regexp(t, c+`\s+refused \(4xx\)\s+200\s+WRONGLY ACCEPTED`, out)
+	}
+	assert.Regexp(t, `tampered-body\s+refused \(4xx\)\s+401\s+ok`, out)
+
+	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0") // seed 1: the same key
+	out, _, err = runCmd(t, "webhooks", "check", "--mock-url", base, "--json", lax.URL)
+	assert.Equal(t, exitCode(1), err)
+	var results []webhooks.CheckResult
+	require.NoError(t, json.Unmarshal([]byte(out), &results), out)
+	assert.NotEmpty(t, results)
+	out, _, err = runCmd(t, "webhooks", "check", "--mock-url", base, good.URL)
+	assert.NoError(t, err, out)
+}
+
+// serve --webhook-url: the flag subscribes the default app to every event,
+// and kill -9 with a retry pending loses none: the restarted mock makes it.
+func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
+	keys, err := mockserver.SeedWebhookKeys(1)
+	require.NoError(t, err)
+	pubKey, _ := keys.PublicKeys()
+	pub, _ := webhooks.ParsePublicKey(pubKey.Ed25519.RawBase64)
+	var mu sync.Mutex
+	var got []map[string]any
+	first := true
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		m["verified"] = webhooks.Verify(pub, body, r.Header.Get("X-Ghl-Signature"))
+		mu.Lock()
+		got = append(got, m)
+		fail := first
+		first = false
+		mu.Unlock()
+		if fail {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(rcv.Close)
+	state := filepath.Join(t.TempDir(), "state.db")
+	c := startChild(t, "--state", state, "--webhook-url", rcv.URL, "--webhook-key", saveKey(t, keys))
+	status, body := c.do("POST", "/contacts/", `{"locationId":"`+loc+`","firstName":"Kill","email":"kill9@example.com"}`)
+	require.Equal(t, http.StatusCreated, status, "%v", body)
+	id := body["contact"].(map[string]any)["id"].(string)
+	admin(t, c.base, "POST", "/_mock/webhooks/flush", "")
+	ds := deliveriesOf(t, c.base, id)
+	require.Len(t, ds, 1)
+	require.Equal(t, webhooks.StatusPending, ds[0].Status, "a 500 is retried")
+
+	require.NoError(t, c.cmd.Process.Signal(syscall.SIGKILL))
+	<-c.exitedOnce()
+	c2 := startChild(t, "--state", state, "--webhook-url", rcv.URL, "--webhook-key", saveKey(t, keys))
+	ds = deliveriesOf(t, c2.base, id)
+	require.Len(t, ds, 1, "the pending delivery survived kill -9")
+	assert.Equal(t, webhooks.StatusPending, ds[0].Status)
+	admin(t, c2.base, "POST", "/_mock/clock", `{"advance":"10m"}`)
+	ds = deliveriesOf(t, c2.base, id)
+	assert.Equal(t, webhooks.StatusSucceeded, ds[0].Status)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 2)
+	assert.Equal(t, got[0]["webhookId"], got[1]["webhookId"], "the retry is the same delivery")
+	assert.Equal(t, true, got[1]["verified"])
+	assert.Equal(t, defaultApp, got[1]["appId"])
+}
+
+func saveKey(t *testing.T, k *webhooks.Keys) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "key.pem")
+	require.NoError(t, k.SaveKeyFile(path))
+	return path
+}
+
+func admin(t *testing.T, base, method, path, body string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s %s: %s", method, path, raw)
+	return raw
+}
+
+func deliveriesOf(t *testing.T, base, contactID string) []webhooks.Delivery {
+	t.Helper()
+	var out struct{ Deliveries []webhooks.Delivery }
+	require.NoError(t, json.NewDecoder(bytes.NewReader(admin(t, base, "GET", "/_mock/webhooks/deliveries?contactId="+contactID, ""))).Decode(&out))
+	return out.Deliveries
+}
