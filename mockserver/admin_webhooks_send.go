@@ -32,6 +32,7 @@ func (s *Server) adminSendEvent(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	body.App, _, _ = strings.Cut(body.App, "-") // a client id names its app before the dash
 	if !webhooks.IsEventType(body.Type) {
 		adminError(w, http.StatusBadRequest, fmt.Sprintf("type must be one of %s", strings.Join(webhooks.EventTypes, ", ")))
 		return
