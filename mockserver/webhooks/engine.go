@@ -132,11 +132,15 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Stamp == nil {
 		cfg.Stamp = time.Now
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
+	}
+	if cfg.Client == nil {
+		// Keep a connection per worker to each receiver: the default two
+		// idle connections per host would make most attempts dial anew.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = cfg.Workers
+		cfg.Client = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
