@@ -621,3 +621,16 @@ func TestWebhookKeyFile(t *testing.T) {
 	_, err = mockserver.New(mockserver.Config{Webhooks: mockserver.WebhookConfig{KeyFile: filepath.Join(t.TempDir(), "missing.pem")}})
 	assert.ErrorContains(t, err, "--webhook-key")
 }
+
+// With an admin token, a sender may post to the sink without it; reading
+// the sink and changing its behaviour still need it.
+func TestSinkTakesDeliveriesWithoutTheAdminToken(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.AdminToken = "s3cret" })
+	assert.Equal(t, http.StatusOK, h.admin("POST", "/_mock/sink/open", map[string]any{"type": "ContactCreate"}).Status)
+	assert.Equal(t, http.StatusUnauthorized, h.admin("GET", "/_mock/sink/open", nil).Status)
+	assert.Equal(t, http.StatusUnauthorized, h.admin("POST", "/_mock/sink/open/behaviour", map[string]any{"status": 500}).Status)
+	assert.Equal(t, http.StatusUnauthorized, h.admin("GET", "/_mock/webhooks/deliveries", nil).Status)
+	r := h.admin("GET", "/_mock/sink/open", nil, "s3cret")
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Len(t, r.JSON(t)["received"], 1)
+}
