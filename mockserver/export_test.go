@@ -3,6 +3,10 @@ package mockserver
 import (
 	"context"
 	"slices"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
 
 // PanicOnForTest makes an operation's handler panic, to test the recover
@@ -31,3 +35,18 @@ func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }
 
 // FeedActiveForTest reports whether anything listens to the change feed.
 func FeedActiveForTest(s *Server) bool { return s.feed.Active() }
+
+// DeliveriesInStateForTest reads the deliveries a state database holds,
+// while a mock may be using it.
+func DeliveriesInStateForTest(ctx context.Context, path string) ([]webhooks.Delivery, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	st, err := db.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRecords[webhooks.Delivery](st.Records[crm.KindDelivery])
+}

@@ -634,3 +634,36 @@ func TestSinkTakesDeliveriesWithoutTheAdminToken(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Len(t, r.JSON(t)["received"], 1)
 }
+
+// POST /_mock/clock and flush answer only once what the retries they made
+// is committed: the database's commits are slowed here, and the record is
+// read from the file right after the answer.
+func TestClockAdvanceCommitsTheRetriesBeforeAnswering(t *testing.T) {
+	probe := setup(t)
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setup(t, withState(path), func(c *mockserver.Config) {
+		mockserver.FailCommitsForTest(c, func() error { time.Sleep(50 * time.Millisecond); return nil })
+	})
+	probe.admin("POST", "/_mock/sink/slow/behaviour", map[string]any{"status": 500, "times": 2})
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": probe.ts.URL + "/_mock/sink/slow", "events": []string{"ContactCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	id := h.createContact(map[string]any{"firstName": "Slow", "email": "slow@example.com"})
+	h.flush()
+	assert.Equal(t, 1, committedAttempts(t, path, id), "flush answered after the attempt was committed")
+	h.advanceClock("10m")
+	assert.Equal(t, 2, committedAttempts(t, path, id), "the clock answered after the retry was committed")
+}
+
+// committedAttempts reads, from the database file, how many attempts the
+// delivery of a contact has.
+func committedAttempts(t *testing.T, path, contactID string) int {
+	t.Helper()
+	ds, err := mockserver.DeliveriesInStateForTest(t.Context(), path)
+	require.NoError(t, err)
+	for _, d := range ds {
+		if d.ContactID == contactID {
+			return len(d.Attempts)
+		}
+	}
+	return 0
+}

@@ -150,7 +150,7 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 	pub, _ := webhooks.ParsePublicKey(pubKey.Ed25519.RawBase64)
 	var mu sync.Mutex
 	var got []map[string]any
-	first := true
+	fails := 2
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var m map[string]any
@@ -158,8 +158,8 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 		m["verified"] = webhooks.Verify(pub, body, r.Header.Get("X-Ghl-Signature"))
 		mu.Lock()
 		got = append(got, m)
-		fail := first
-		first = false
+		fail := fails > 0
+		fails--
 		mu.Unlock()
 		if fail {
 			w.WriteHeader(http.StatusInternalServerError)
@@ -177,6 +177,8 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 	ds := deliveriesOf(t, c.base, id)
 	require.Len(t, ds, 1)
 	require.Equal(t, webhooks.StatusPending, ds[0].Status, "a 500 is retried")
+	admin(t, c.base, "POST", "/_mock/clock", `{"advance":"10m"}`) // the first retry: 500 again
+	require.Len(t, deliveriesOf(t, c.base, id)[0].Attempts, 2)
 
 	require.NoError(t, c.cmd.Process.Signal(syscall.SIGKILL))
 	<-c.exitedOnce()
@@ -184,15 +186,16 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 	ds = deliveriesOf(t, c2.base, id)
 	require.Len(t, ds, 1, "the pending delivery survived kill -9")
 	assert.Equal(t, webhooks.StatusPending, ds[0].Status)
-	admin(t, c2.base, "POST", "/_mock/clock", `{"advance":"10m"}`)
+	assert.Len(t, ds[0].Attempts, 2, "with the retry the clock's advance made, committed before it answered")
+	admin(t, c2.base, "POST", "/_mock/clock", `{"advance":"20m"}`) // the new process's clock starts again at the real time
 	ds = deliveriesOf(t, c2.base, id)
 	assert.Equal(t, webhooks.StatusSucceeded, ds[0].Status)
 	mu.Lock()
 	defer mu.Unlock()
-	require.Len(t, got, 2)
-	assert.Equal(t, got[0]["webhookId"], got[1]["webhookId"], "the retry is the same delivery")
-	assert.Equal(t, true, got[1]["verified"])
-	assert.Equal(t, defaultApp, got[1]["appId"])
+	require.Len(t, got, 3)
+	assert.Equal(t, got[0]["webhookId"], got[2]["webhookId"], "the retry is the same delivery")
+	assert.Equal(t, true, got[2]["verified"])
+	assert.Equal(t, defaultApp, got[2]["appId"])
 }
 
 func saveKey(t *testing.T, k *webhooks.Keys) string {
