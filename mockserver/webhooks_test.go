@@ -667,3 +667,41 @@ func committedAttempts(t *testing.T, path, contactID string) int {
 	}
 	return 0
 }
+
+// A bulk operation sends one event per contact it changed, all tied to the
+// one request.
+func TestBulkTagsSendOneEventPerContact(t *testing.T) {
+	h := setup(t)
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/bulk", "events": []string{"ContactTagUpdate"}})
+	require.Equal(t, http.StatusCreated, r.Status)
+	r = h.do(call{method: "POST", path: "/contacts/bulk/tags/update/add", body: map[string]any{
+		"locationId": locationID, "tags": []string{"Webinar"}, "contacts": []string{ada, babbage, "not-an-id"}}})
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	h.flush()
+	ds := h.deliveries("event=ContactTagUpdate")
+	require.Len(t, ds, 2, "one per contact changed, none for the refused id")
+	assert.ElementsMatch(t, []string{ada, babbage}, []string{ds[0].ContactID, ds[1].ContactID})
+	assert.Equal(t, ds[0].TraceID, ds[1].TraceID)
+	assert.Len(t, h.srv.Sink().Received("bulk"), 2)
+}
+
+// The legacy RSA signature is opt-in: a mock with --webhook-rsa signs a
+// subscription asking for ed25519+rsa with both, and publishes both keys.
+func TestLegacyRSASignatureIsOptIn(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.Webhooks.RSA, c.Webhooks.RSABits = true, 2048 })
+	keys := h.admin("GET", "/_mock/webhooks/keys", nil).JSON(t)
+	require.Contains(t, keys, "rsa")
+	assert.Contains(t, keys["rsa"].(map[string]any)["envLine"], "WEBHOOK_PUBLIC_KEY=")
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/legacy", "signature": "ed25519+rsa"})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/modern"})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	h.createContact(map[string]any{"firstName": "Legacy", "email": "legacy@example.com"})
+	h.flush()
+	legacy, modern := h.srv.Sink().Received("legacy"), h.srv.Sink().Received("modern")
+	require.Len(t, legacy, 1)
+	require.Len(t, modern, 1)
+	assert.Equal(t, "valid", legacy[0].LegacySignature)
+	assert.Equal(t, "valid", legacy[0].Signature)
+	assert.Equal(t, "missing", modern[0].LegacySignature, "only when asked for")
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ghlmock/ghlmock/fixtures"
 	"github.com/ghlmock/ghlmock/mockserver"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
@@ -227,4 +229,33 @@ func deliveriesOf(t *testing.T, base, contactID string) []webhooks.Delivery {
 	var out struct{ Deliveries []webhooks.Delivery }
 	require.NoError(t, json.NewDecoder(bytes.NewReader(admin(t, base, "GET", "/_mock/webhooks/deliveries?contactId="+contactID, ""))).Decode(&out))
 	return out.Deliveries
+}
+
+// ghlmock fixtures --json summarises the fixtures' webhook subscriptions.
+func TestFixturesJSONListsWebhookSubscriptions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hooks.yaml")
+	yaml := strings.Replace(string(fixtures.Default()), "    name: Staging chatbot\n", "    name: Staging chatbot\n    webhook: {url: \"http://127.0.0.1:3000/hook\"}\n", 1)
+	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o600))
+	out, _, err := runCmd(t, "fixtures", "--json", "--fixtures", path)
+	require.NoError(t, err)
+	var got struct {
+		Webhooks struct {
+			Retry         string `json:"retry"`
+			Subscriptions []struct {
+				ID        string   `json:"id"`
+				App       string   `json:"app"`
+				URL       string   `json:"url"`
+				Events    []string `json:"events"`
+				Locations []string `json:"locations"`
+			} `json:"subscriptions"`
+		} `json:"webhooks"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, "ghl-non2xx", got.Webhooks.Retry)
+	require.Len(t, got.Webhooks.Subscriptions, 1)
+	s := got.Webhooks.Subscriptions[0]
+	assert.Equal(t, "app-6650e2c1a8b4f7d3e9c01a2c", s.ID)
+	assert.Equal(t, "http://127.0.0.1:3000/hook", s.URL)
+	assert.Contains(t, s.Events, "ContactCreate")
+	assert.Len(t, s.Locations, 1)
 }
