@@ -50,3 +50,7 @@ func DeliveriesInStateForTest(ctx context.Context, path string) ([]webhooks.Deli
 	}
 	return decodeRecords[webhooks.Delivery](st.Records[crm.KindDelivery])
 }
+
+// PublishForTest publishes a change on the server's change feed, as a
+// write of another part of the server (an OAuth install) would.
+func PublishForTest(s *Server, c crm.Change) { s.feed.Publish(context.Background(), c) }

@@ -346,6 +346,12 @@ func (s *Server) syncWebhookFeed() {
 // and queues them; it runs inside the writer's lock or the committer, so it
 // only queues.
 func (s *Server) webhookEvents(c crm.Change) {
+	if c.Kind == crm.KindGrant {
+		if evs := installEvents(c); len(evs) > 0 { // server_webhooks_install.go
+			s.hooks.engine.Enqueue(evs...)
+		}
+		return
+	}
 	if isWebhookKind(c.Kind) || c.Kind == crm.KindToken || c.Kind == crm.KindDataset {
 		return
 	}

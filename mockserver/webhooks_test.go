@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/ghlmock/ghlmock/fixtures"
 	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks/webhooktest"
 )
@@ -704,4 +707,40 @@ func TestLegacyRSASignatureIsOptIn(t *testing.T) {
 	assert.Equal(t, "valid", legacy[0].LegacySignature)
 	assert.Equal(t, "valid", legacy[0].Signature)
 	assert.Equal(t, "missing", modern[0].LegacySignature, "only when asked for")
+}
+
+// An OAuth install's changes send the app's INSTALL and UNINSTALL, to its
+// own subscriptions only, wherever it is installed.
+func TestOAuthInstallsSendInstallAndUninstall(t *testing.T) {
+	h := setup(t)
+	const app = "6650e2c1a8b4f7d3e9c01a2c"
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/app", "app": app, "locations": []string{h.loc}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/other", "app": defaultApp})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	install := &oauth.Install{ID: "in1", AppID: app, UserType: oauth.ClassLocation, CompanyID: "co1", UserID: "u1",
+		Locations: []oauth.InstalledOn{{LocationID: h.other}}}
+	grown := *install
+	grown.Locations = append(slices.Clone(install.Locations), oauth.InstalledOn{LocationID: h.loc})
+	for _, c := range []crm.Change{
+		{Kind: crm.KindGrant, ID: "in1", After: install},
+		{Kind: crm.KindGrant, ID: "in1", Before: install, After: &grown},
+		{Kind: crm.KindGrant, ID: "in1", Before: &grown},
+		{Kind: crm.KindGrant, ID: "code1", After: &oauth.Code{Code: "c"}},
+	} {
+		mockserver.PublishForTest(h.srv, c)
+	}
+	h.flush()
+	var got []string
+	for _, rec := range h.srv.Sink().Received("app") {
+		var body map[string]any
+		require.NoError(t, json.Unmarshal([]byte(rec.Body), &body))
+		assert.Equal(t, app, body["appId"])
+		assert.Equal(t, "co1", body["companyId"])
+		assert.True(t, rec.Verified)
+		got = append(got, rec.Type+" "+body["locationId"].(string))
+	}
+	assert.ElementsMatch(t, []string{"INSTALL " + h.other, "INSTALL " + h.loc, "UNINSTALL " + h.other, "UNINSTALL " + h.loc}, got,
+		"every location, the one the subscription does not list included")
+	assert.Empty(t, h.srv.Sink().Received("other"), "another app's install is not the default app's business")
 }
