@@ -62,7 +62,7 @@ func (s *Server) openState(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("--state %s: write the seeded state: %w", db.Path(), err)
 		}
-		s.feed.SetLog(db)
+		s.feed.SetLog(s.stateLog(db)) // server_webhooks_outbox.go: the webhooks' events ride along
 		return nil
 	}
 	st, err := db.Load(ctx)
@@ -87,7 +87,7 @@ func (s *Server) openState(ctx context.Context) error {
 	if err := s.loadTokens(st.Records[crm.KindToken]); err != nil {
 		return fmt.Errorf("--state %s: %w", db.Path(), err)
 	}
-	s.feed.SetLog(db)
+	s.feed.SetLog(s.stateLog(db)) // server_webhooks_outbox.go: the webhooks' events ride along
 	return nil
 }
 
@@ -96,6 +96,7 @@ func (s *Server) openState(ctx context.Context) error {
 func (s *Server) undo(cs []crm.Change) {
 	ctx := context.Background()
 	for _, c := range cs {
+		s.unstageEvents(c) // its webhook events were never committed
 		switch {
 		case c.Kind == crm.KindToken:
 			s.undoToken(c)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
@@ -83,7 +84,8 @@ func (*pausedRecord) ChangeKind() crm.Kind { return kindPausedApp }
 // isWebhookKind reports whether a change is a record of the webhooks,
 // which no store holds.
 func isWebhookKind(k crm.Kind) bool {
-	return k == crm.KindDelivery || k == kindWebhookKeys || k == kindSubscription || k == kindPausedApp || k == kindFlush
+	return k == crm.KindDelivery || k == kindWebhookKeys || k == kindSubscription || k == kindPausedApp || k == kindFlush ||
+		k == kindPendingEvents
 }
 
 // flushRecord is the time of the last flush.
@@ -113,6 +115,10 @@ type hub struct {
 
 	mu         sync.Mutex
 	unsub      func() // the change-feed subscription; nil while nothing is subscribed
+	listening  atomic.Bool
+	runID      string // names this run's pending-event records (server_webhooks_outbox.go)
+	stageMu    sync.Mutex
+	staged     map[uint64][]webhooks.Event // a change's events, until it is committed
 	configured []webhooks.Subscription
 	runtime    map[string]bool // ids of the run-time subscriptions
 	nextSub    int
@@ -160,10 +166,16 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 	for _, p := range paused {
 		ecfg.Paused = append(ecfg.Paused, p.App)
 	}
+	pending, err := decodeRecords[pendingEvents](records[kindPendingEvents])
+	if err != nil {
+		return fmt.Errorf("--state: pending webhook events: %w", err)
+	}
 	if s.db != nil {
 		// The outbox is durable: every change of a delivery goes to the
-		// state database like any other record.
+		// state database like any other record, and so do the events of
+		// each write until their deliveries are made.
 		ecfg.OnChange = func(c crm.Change) { s.feed.Publish(context.Background(), c) }
+		ecfg.OnBuilt = s.eventsBuilt
 	}
 	engine, err := webhooks.New(ecfg)
 	if err != nil {
@@ -178,6 +190,8 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		},
 		configured: configured,
 		runtime:    map[string]bool{},
+		runID:      newRunID(),
+		staged:     map[uint64][]webhooks.Event{},
 	}
 	h.sink = webhooks.NewSink(webhooks.SinkConfig{
 		Now:        s.clock.Now,
@@ -205,6 +219,11 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		}
 	}
 	s.syncWebhookFeed()
+	// Events of writes committed before a crash whose deliveries were not
+	// saved: queued again, their keys kept so their records are deleted.
+	for _, p := range pending {
+		engine.Enqueue(p.Events...)
+	}
 	return nil
 }
 
@@ -333,6 +352,7 @@ func (s *Server) syncWebhookFeed() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := len(h.engine.Subscriptions())
+	h.listening.Store(n > 0)
 	switch {
 	case n > 0 && h.unsub == nil:
 		h.unsub = s.feed.Subscribe(s.webhookEvents)
@@ -346,16 +366,13 @@ func (s *Server) syncWebhookFeed() {
 // and queues them; it runs inside the writer's lock or the committer, so it
 // only queues.
 func (s *Server) webhookEvents(c crm.Change) {
-	if c.Kind == crm.KindGrant {
-		if evs := installEvents(c); len(evs) > 0 { // server_webhooks_install.go
-			s.hooks.engine.Enqueue(evs...)
-		}
-		return
+	var evs []webhooks.Event
+	if s.db != nil {
+		evs = s.hooks.unstage(c.Seq) // mapped when appended to the database (server_webhooks_outbox.go)
+	} else {
+		evs = s.changeEvents(c)
 	}
-	if isWebhookKind(c.Kind) || c.Kind == crm.KindToken || c.Kind == crm.KindDataset {
-		return
-	}
-	if evs := webhooks.FromChange(c, s.hooks.opts); len(evs) > 0 {
+	if len(evs) > 0 {
 		s.hooks.engine.Enqueue(evs...)
 	}
 }

@@ -744,3 +744,29 @@ func TestOAuthInstallsSendInstallAndUninstall(t *testing.T) {
 		"every location, the one the subscription does not list included")
 	assert.Empty(t, h.srv.Sink().Received("other"), "another app's install is not the default app's business")
 }
+
+// With a state database a write's events are committed with it: here the
+// engine is stopped, as if the process died right after the write was
+// answered and before its deliveries were made; the restarted mock makes
+// them, once.
+func TestEventsOfACommittedWriteSurviveACrashBeforeDelivery(t *testing.T) {
+	probe := setup(t)
+	path := filepath.Join(t.TempDir(), "state.db")
+	hooked := withWebhookURLs(probe.ts.URL + "/_mock/sink/crash")
+	h := setup(t, withState(path), hooked)
+	require.NoError(t, h.srv.Webhooks().Close(t.Context())) // the deliveries are never made in this process
+	id := h.createContact(map[string]any{"firstName": "Crash", "email": "crash@example.com"})
+	assert.Empty(t, h.srv.Webhooks().Deliveries(webhooks.Filter{}))
+
+	h2 := restart(t, h, path, hooked)
+	h2.flush()
+	got := probe.srv.Sink().Received("crash")
+	require.Len(t, got, 1, "the event of the committed write was delivered after the restart")
+	assert.Equal(t, "ContactCreate", got[0].Type)
+	assert.Contains(t, got[0].Body, id)
+
+	h3 := restart(t, h2, path, hooked)
+	h3.flush()
+	assert.Len(t, probe.srv.Sink().Received("crash"), 1, "and only once: its record was deleted when its delivery was made")
+	assert.Len(t, h3.deliveries("contactId="+id), 1)
+}

@@ -176,6 +176,7 @@ func (e *Engine) Clear() {
 	clear(e.parked)
 	clear(e.held)
 	clear(e.paused)
+	e.built(e.inbox)
 	e.inbox = nil
 	e.broadcast()
 }

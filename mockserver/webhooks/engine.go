@@ -55,6 +55,12 @@ type Config struct {
 	// engine's lock held, in the order of the changes, so it must be quick
 	// and must not call the Engine.
 	OnChange func(crm.Change)
+	// OnBuilt is told the Keys of enqueued events (those that have one) once
+	// their deliveries were made and reported to OnChange — or once they were
+	// dropped by Clear or found no subscription —, with the engine's lock
+	// held, so that what it reports follows those deliveries in order. It
+	// must be quick and must not call the Engine.
+	OnBuilt func(keys []string)
 	// Faults decides the faults of each attempt; see SetFaults.
 	Faults FaultFunc
 	// Restore starts the engine from saved deliveries (what OnChange
@@ -272,6 +278,7 @@ func (e *Engine) Close(ctx context.Context) error {
 		for _, r := range recs {
 			e.insert(r)
 		}
+		e.built(items)
 		e.mu.Unlock()
 	}
 
@@ -313,5 +320,21 @@ func (e *Engine) halted() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// built reports the keys of items to OnBuilt. e.mu is held.
+func (e *Engine) built(items []queued) {
+	if e.cfg.OnBuilt == nil {
+		return
+	}
+	var keys []string
+	for i := range items {
+		if k := items[i].ev.Key; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		e.cfg.OnBuilt(keys)
 	}
 }
