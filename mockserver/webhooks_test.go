@@ -770,3 +770,23 @@ func TestEventsOfACommittedWriteSurviveACrashBeforeDelivery(t *testing.T) {
 	assert.Len(t, probe.srv.Sink().Received("crash"), 1, "and only once: its record was deleted when its delivery was made")
 	assert.Len(t, h3.deliveries("contactId="+id), 1)
 }
+
+// A reorder fault holds a delivery back until the next one to the same
+// subscription was sent: the receiver gets them the other way round.
+func TestWebhookReorderFault(t *testing.T) {
+	h := setup(t)
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/order", "events": []string{"ContactCreate", "NoteCreate"}})
+	require.Equal(t, http.StatusCreated, r.Status)
+	r = h.admin("POST", "/_mock/faults", map[string]any{"target": "webhook", "event": "ContactCreate", "action": "reorder", "times": 1})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	// Paused, so that both are due at once when it resumes, as under load.
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/webhooks/apps/"+defaultApp+"/pause", nil).Status)
+	id := h.createContact(map[string]any{"firstName": "First", "email": "first@example.com"})
+	mustStatus(t, h.do(call{method: "POST", path: "/contacts/" + id + "/notes", body: map[string]any{"body": "then a note"}}), 201)
+	h.flush()
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/webhooks/apps/"+defaultApp+"/resume", nil).Status)
+	h.flush()
+	got := h.srv.Sink().Received("order")
+	require.Len(t, got, 2)
+	assert.Equal(t, []string{"NoteCreate", "ContactCreate"}, []string{got[0].Type, got[1].Type}, "the contact's event was held back behind the note's")
+}
