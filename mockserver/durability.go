@@ -96,7 +96,6 @@ func (s *Server) openState(ctx context.Context) error {
 func (s *Server) undo(cs []crm.Change) {
 	ctx := context.Background()
 	for _, c := range cs {
-		s.unstageEvents(c) // its webhook events were never committed
 		switch {
 		case c.Kind == crm.KindToken:
 			s.undoToken(c)

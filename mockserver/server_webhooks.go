@@ -117,8 +117,6 @@ type hub struct {
 	unsub      func() // the change-feed subscription; nil while nothing is subscribed
 	listening  atomic.Bool
 	runID      string // names this run's pending-event records (server_webhooks_outbox.go)
-	stageMu    sync.Mutex
-	staged     map[uint64][]webhooks.Event // a change's events, until it is committed
 	configured []webhooks.Subscription
 	runtime    map[string]bool // ids of the run-time subscriptions
 	nextSub    int
@@ -191,7 +189,6 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		configured: configured,
 		runtime:    map[string]bool{},
 		runID:      newRunID(),
-		staged:     map[uint64][]webhooks.Event{},
 	}
 	h.sink = webhooks.NewSink(webhooks.SinkConfig{
 		Now:        s.clock.Now,
@@ -368,7 +365,11 @@ func (s *Server) syncWebhookFeed() {
 func (s *Server) webhookEvents(c crm.Change) {
 	var evs []webhooks.Event
 	if s.db != nil {
-		evs = s.hooks.unstage(c.Seq) // mapped when appended to the database (server_webhooks_outbox.go)
+		// Mapped when appended to the database, and committed as a record
+		// of their own (server_webhooks_outbox.go): queued once it is.
+		if p, ok := c.After.(*pendingEvents); ok {
+			evs = p.Events
+		}
 	} else {
 		evs = s.changeEvents(c)
 	}

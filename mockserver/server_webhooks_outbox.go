@@ -18,7 +18,8 @@ import (
 // moment the write is: the change feed's log is the database wrapped by
 // stateLog, which maps each change to its events as it is appended (in the
 // writer's lock, in commit order) and appends them, as one record, right
-// behind it. The write's answer waits for both commits. Once the engine has
+// behind it. The write's answer waits for both commits; the events are
+// queued for delivery once the record is committed. Once the engine has
 // made the events' deliveries (and reported them, so they are queued for
 // the database behind the record), the record is deleted. A restart finds
 // the records of events whose deliveries were not saved and queues them
@@ -64,9 +65,12 @@ func (l *stateLog) Append(c crm.Change, done func(error)) {
 	for i := range evs {
 		evs[i].Key = key
 	}
-	h.stage(c.Seq, evs)
 	// The database commits in order: the record's outcome comes after the
-	// change's, and the write is answered once both are known.
+	// change's, and the write is answered once both are known. The events
+	// are queued for delivery when the record is committed (webhookEvents
+	// sees it on the feed), so its deletion always comes after it. The
+	// record has the change's Seq, so it keeps its place among the changes
+	// committed with it.
 	var mu sync.Mutex
 	var first error
 	l.db.Append(c, func(err error) {
@@ -74,7 +78,7 @@ func (l *stateLog) Append(c crm.Change, done func(error)) {
 		first = err
 		mu.Unlock()
 	})
-	l.db.Append(crm.Change{Time: c.Time, Kind: kindPendingEvents, ID: key, After: &pendingEvents{Events: evs}, Cause: c.Cause},
+	l.db.Append(crm.Change{Seq: c.Seq, Time: c.Time, Kind: kindPendingEvents, ID: key, After: &pendingEvents{Events: evs}, Cause: c.Cause},
 		func(err error) {
 			mu.Lock()
 			err = errors.Join(first, err)
@@ -93,29 +97,6 @@ func (s *Server) changeEvents(c crm.Change) []webhooks.Event {
 		return nil
 	}
 	return webhooks.FromChange(c, s.hooks.opts)
-}
-
-// stage keeps a change's events until the change is committed.
-func (h *hub) stage(seq uint64, evs []webhooks.Event) {
-	h.stageMu.Lock()
-	h.staged[seq] = evs
-	h.stageMu.Unlock()
-}
-
-// unstage takes a change's staged events.
-func (h *hub) unstage(seq uint64) []webhooks.Event {
-	h.stageMu.Lock()
-	defer h.stageMu.Unlock()
-	evs := h.staged[seq]
-	delete(h.staged, seq)
-	return evs
-}
-
-// unstageEvents forgets the events of a change that was not committed.
-func (s *Server) unstageEvents(c crm.Change) {
-	if s.hooks != nil {
-		s.hooks.unstage(c.Seq)
-	}
 }
 
 // eventsBuilt deletes the records of events whose deliveries were made:
