@@ -363,6 +363,10 @@ func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, p
 			found: "none", source: SourceRunner}}), true
 	}
 	sr.OperationID, base.OperationID = op.ID, op.ID
+	if f := routedTo(st, op, r.spec); f != nil {
+		sr.Failed = true
+		return sr, failWith([]finding{*f}), true
+	}
 	opt := SendOptions{Throttle: st.Throttle, Retry429: st.Retry429}
 	if st.Wait > 0 {
 		if err := r.target.Clock.Sleep(ctx, st.Wait); err != nil {
@@ -614,3 +618,18 @@ func countStatuses(m map[int]int) string {
 }
 
 func pathEscape(s string) string { return url.PathEscape(s) }
+
+// routedTo checks that a step which names its operationId routes there: a
+// step whose request matches another operation is not sent, since what it
+// would judge is not what it claims to exercise.
+func routedTo(st *Step, op *openapi.Operation, spec *openapi.Spec) *finding {
+	if st.OperationID == "" || st.OperationID == op.ID {
+		return nil
+	}
+	want := "operationId " + st.OperationID
+	if named, ok := spec.Operation(st.OperationID); ok {
+		want += " (" + named.Method + " " + named.Path + ")"
+	}
+	return &finding{where: "request", expected: "a request routed to " + want,
+		found: "it routes to " + op.ID + " (" + op.Method + " " + op.Path + ")", source: SourceRunner}
+}

@@ -73,10 +73,14 @@ func (s *Scenario) Needs() []string {
 
 // Step is one request with its expectations and captures.
 type Step struct {
-	Name    string
-	Line    int
-	Request Request
-	Expect  Expect
+	Name string
+	Line int
+	// OperationID, when set, is the operation of the document the step
+	// exercises: the loader checks the document has it, the runner that the
+	// request routes to it.
+	OperationID string
+	Request     Request
+	Expect      Expect
 	// Capture saves response values into variables for later steps, in order.
 	Capture []Capture
 	// Eventually re-sends the request until its expectations hold, for GHL's
