@@ -412,12 +412,16 @@ func (p *parser) step(n *yaml.Node) *Step {
 			}, "count", "until")
 			st.Repeat = r
 		},
+		"walk":     func(v *yaml.Node) { st.Walk = p.walk(v) },
 		"throttle": func(v *yaml.Node) { st.Throttle = p.boolean(v, "throttle") },
 		"wait":     func(v *yaml.Node) { st.Wait = p.duration(v, "wait") },
 		"retry429": func(v *yaml.Node) { st.Retry429 = p.boolean(v, "retry429") },
 	}, "name", "request", "expect")
 	if st.Repeat != nil && st.Eventually != nil {
 		p.errorf(n, "step %q: repeat and eventually cannot be combined", st.Name)
+	}
+	if st.Walk != nil && (st.Repeat != nil || st.Eventually != nil) {
+		p.errorf(n, "step %q: walk cannot be combined with repeat or eventually (wait for the list in a step before)", st.Name)
 	}
 	return st
 }
@@ -615,19 +619,37 @@ func (p *parser) matcher(n *yaml.Node) *Matcher {
 				p.errorf(v, "type %q is not one of %s", t, strings.Join(jsonTypes, ", "))
 			}
 			c.arg = value{v: &template{raw: t, parts: []tmplPart{{lit: t}}}}
-		case "length", "gte", "lte":
+		case "length", "gte", "lte", "gt", "lt":
 			c.arg = p.value(v)
 			if _, ok := c.arg.v.(*template); !ok {
 				if _, isNum := toFloat(c.arg.v); !isNum {
 					p.errorf(v, "%s needs a number", op)
 				}
 			}
-		case "in", "notIn":
+		case "in", "notIn", "containsAll":
 			c.arg = p.value(v)
 			if _, isTmpl := c.arg.v.(*template); !isTmpl {
 				if _, isList := c.arg.v.([]value); !isList {
 					p.errorf(v, "%s needs a list (or a {{variable}} holding one)", op)
 				}
+			}
+		case "after", "before":
+			c.arg = p.value(v)
+			if t, ok := c.arg.v.(*template); ok && !t.hasExpr() {
+				if _, isTime := toTime(t.raw); !isTime {
+					p.errorf(v, "%s needs a timestamp such as 2026-05-05T15:12:41.809Z, {{now}} or a captured one, not %q", op, t.raw)
+				}
+			} else if _, isNum := toFloat(c.arg.v); !ok && !isNum {
+				p.errorf(v, "%s needs a timestamp (text or epoch milliseconds)", op)
+			}
+		case "lowerCaseOf":
+			c.arg = p.value(v)
+			t, ok := c.arg.v.(*template)
+			switch {
+			case !ok:
+				p.errorf(v, "lowerCaseOf needs the input as text")
+			case !t.hasExpr() && strings.ToLower(t.raw) == t.raw:
+				p.errorf(v, "lowerCaseOf %q: the input is lower-case already, so the check proves nothing", t.raw)
 			}
 		case "matches":
 			c.arg = p.value(v)

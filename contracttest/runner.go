@@ -331,8 +331,11 @@ func (r *runner) prepare(st *Step, s *scope) (*prepared, error) {
 
 // runStep sends one step and judges its answer. fatal means the scenario
 // cannot go on: no answer, a status other than expected, or a capture missing.
-func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, phase string, s *scope) (StepResult, []Failure, bool) {
-	sr := StepResult{Index: idx, Name: st.Name, Phase: phase, Method: st.Request.Method}
+//
+// The result is named so that the deferred bookkeeping (duration, requests)
+// lands in what is returned.
+func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, phase string, s *scope) (sr StepResult, _ []Failure, _ bool) {
+	sr = StepResult{Index: idx, Name: st.Name, Phase: phase, Method: st.Request.Method}
 	base := Failure{Scenario: sc.Name, File: sc.File, Line: st.Line, Phase: phase, StepIndex: idx, Step: st.Name, Method: st.Request.Method}
 	failWith := func(fs []finding) []Failure {
 		out := make([]Failure, len(fs))
@@ -383,6 +386,8 @@ func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, p
 	switch {
 	case st.Repeat != nil:
 		ex, fs, body, err = r.repeat(ctx, sc, st, p, op, params, s, opt)
+	case st.Walk != nil:
+		ex, fs, body, err = r.walk(ctx, sc, st, p, op, params, s, opt)
 	default:
 		attempts, interval := 1, time.Duration(0)
 		if st.Eventually != nil {

@@ -88,6 +88,8 @@ type Step struct {
 	Eventually *Eventually
 	// Repeat sends the request many times, for the rate-limit scenarios.
 	Repeat *Repeat
+	// Walk pages through a list from this request to its last page.
+	Walk *Walk
 	// Wait is slept (on the runner's clock) before the step is sent, e.g. so
 	// that two contacts do not share a dateAdded millisecond.
 	Wait time.Duration
