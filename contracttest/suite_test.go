@@ -173,7 +173,7 @@ func TestInterruptStillCleansUp(t *testing.T) {
 		for _, f := range sc.Failures {
 			if f.Found == "interrupted (SIGINT)" {
 				interrupted++
-				assert.Equal(t, "list-paging", sc.Name, "the fourth contact is created there")
+				assert.Equal(t, "duplicate-contact", sc.Name, "the fourth contact is created there")
 				break
 			}
 		}
