@@ -388,8 +388,11 @@ func show(v any) string {
 	var s string
 	switch x := v.(type) {
 	case string:
-		b, _ := json.Marshal(x)
-		s = string(b)
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // a URL's & stays &
+		_ = enc.Encode(x)
+		s = strings.TrimSuffix(b.String(), "\n")
 	default:
 		s = stringify(v)
 	}
