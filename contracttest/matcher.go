@@ -56,35 +56,6 @@ func (m *Matcher) templates() []*template {
 	return out
 }
 
-// Ops lists the matcher's checks, for tests that inspect scenarios.
-func (m *Matcher) Ops() []string {
-	if m == nil {
-		return nil
-	}
-	out := make([]string, len(m.checks))
-	for i, c := range m.checks {
-		out[i] = c.op
-	}
-	return out
-}
-
-// Arg returns the raw argument of the matcher's check op (a string's template
-// text, a number, a bool), for tests that inspect scenarios.
-func (m *Matcher) Arg(op string) (any, bool) {
-	if m == nil {
-		return nil, false
-	}
-	for _, c := range m.checks {
-		if c.op == op {
-			if t, ok := c.arg.v.(*template); ok {
-				return t.raw, true
-			}
-			return c.arg.v, true
-		}
-	}
-	return nil, false
-}
-
 // mismatch is one check that did not hold.
 type mismatch struct {
 	expected string
