@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -73,4 +74,47 @@ func camel(id string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// TestARequestIsRoutedOnce: in the server's own code, the only call of a
+// Match method (the router's, Spec.Match, a Template's) is the one in
+// Server.ServeHTTP; the path values it finds reach the handler from there.
+// A handler or pipeline step that matched the request again would add a
+// call and fail here.
+func TestARequestIsRoutedOnce(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	var calls []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			where := fn.Name.Name
+			if fn.Recv != nil && len(fn.Recv.List) == 1 {
+				if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); ok {
+					if id, ok := star.X.(*ast.Ident); ok {
+						where = id.Name + "." + where
+					}
+				}
+			}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Match" {
+						calls = append(calls, fmt.Sprintf("%s (%s)", where, fset.Position(call.Pos())))
+					}
+				}
+				return true
+			})
+		}
+	}
+	require.Len(t, calls, 1, "Match calls in the server: %v", calls)
+	assert.True(t, strings.HasPrefix(calls[0], "Server.ServeHTTP ("), calls[0])
 }
