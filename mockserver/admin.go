@@ -403,6 +403,7 @@ func readAdminBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
+			drainBody(w, r)
 			adminError(w, http.StatusRequestEntityTooLarge, "request entity too large")
 		} else {
 			adminError(w, http.StatusBadRequest, "could not read the request body")

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -50,6 +49,7 @@ type serveFlags struct {
 	grace       time.Duration
 	pprof       bool
 	now         string
+	bounds      boundFlags
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -93,6 +93,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.stateSync, "state-sync", false, "with --state, make every commit wait for the disk, so that an operating-system crash or power cut loses nothing either (default: a killed process loses nothing)")
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
+	f.bounds.register(fs)
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
@@ -149,6 +150,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	if err := f.bounds.check(); err != nil {
+		return err
+	}
 	if !isLoopback(f.addr) && f.adminToken == "" {
 		return fmt.Errorf("--addr %s is not a loopback address: set --admin-token so the admin API is not open to the network", f.addr)
 	}
@@ -197,15 +201,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// long-running mock's resident memory is what its data needs.
 	debug.FreeOSMemory()
 	tuneGC(getenv)
-	ln, err := net.Listen("tcp", f.addr)
+	tcp, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	ln, err := f.bounds.limit(tcp, logger)
+	if err != nil {
+		_ = tcp.Close()
+		return err
 	}
+	httpSrv := f.bounds.server(srv, ln, logger)
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
