@@ -72,8 +72,13 @@ type Config struct {
 	// own), e.g. from a --faults file. A reset brings them back.
 	Faults []faults.Rule
 	// AdminToken, when set, is required as a bearer token on the admin API
-	// (/_mock/…, except /_mock/health).
+	// (/_mock/…, except /_mock/health); without it the admin API answers
+	// only loopback clients that no proxy forwarded (admin_guard.go).
 	AdminToken string
+	// AllowedHosts are the host names, besides localhost and IP addresses,
+	// under which the admin API answers requests without the admin token
+	// (the serve command adds its listen host).
+	AllowedHosts []string
 	// JournalSize is how many requests the journal keeps; 0 means 1000.
 	JournalSize int
 	// JournalBodyBytes bounds what the journal keeps of each request's and

@@ -40,7 +40,7 @@ type serveFlags struct {
 	dailyLimit  int
 	retryAfter  optBool
 	faults      string
-	adminToken  string
+	admin       adminFlags
 	journalSize int
 	journalBody int
 	state       string
@@ -85,7 +85,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.dailyLimit, "daily-limit", 0, "requests per day per app and location (0: the fixtures', GHL's 200000)")
 	fs.Var(&f.retryAfter, "retry-after", "send Retry-After on 429s (default: the fixtures' retryAfter setting, off)")
 	fs.StringVar(&f.faults, "faults", "", "YAML or JSON file of fault rules in force from the start")
-	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
+	f.admin.register(fs)
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
 	fs.IntVar(&f.journalBody, "journal-bodies", 4096, "bytes of each request's and answer's body (and header value) the journal keeps; 0 keeps none")
 	fs.StringVar(&f.state, "state", "", "SQLite database the state lives in: loaded at start (created with the seeded data if missing), every write committed to it before it is answered")
@@ -153,8 +153,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := f.bounds.check(); err != nil {
 		return err
 	}
-	if !isLoopback(f.addr) && f.adminToken == "" {
-		return fmt.Errorf("--addr %s is not a loopback address: set --admin-token so the admin API is not open to the network", f.addr)
+	adminToken, allowedHosts, err := f.admin.resolve(f.addr)
+	if err != nil {
+		return err
+	}
+	if !isLoopback(f.addr) && adminToken == "" {
+		return fmt.Errorf("--addr %s is not a loopback address: set an admin token (GHLMOCK_ADMIN_TOKEN or --admin-token-file) so the admin API is not open to the network", f.addr)
 	}
 	fx, err := loadFixtures(f.fixtures)
 	if err != nil {
@@ -166,7 +170,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		ContactsPerLocation: f.contacts,
 		Logger:              logger,
 		RateLimits:          ratelimit.Limits{Burst: f.burstLimit, Window: f.burstWindow, Daily: f.dailyLimit},
-		AdminToken:          f.adminToken,
+		AdminToken:          adminToken,
+		AllowedHosts:        allowedHosts,
 		JournalSize:         f.journalSize,
 		JournalBodyBytes:    journalBodyBytes(f.journalBody),
 		Pprof:               f.pprof,
