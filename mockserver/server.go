@@ -110,6 +110,8 @@ type Server struct {
 	log      *slog.Logger
 	clock    *Clock
 	ids      *crm.IDGen
+	// seedRef is what the seeded dates are relative to (determinism.go).
+	seedRef time.Time
 
 	tokens  *tokens
 	limiter *ratelimit.Limiter
@@ -193,6 +195,7 @@ func New(cfg Config) (*Server, error) {
 		settings: cfg.Fixtures.Settings,
 		log:      cfg.Logger,
 		clock:    clock,
+		seedRef:  seedReference(cfg, clock),
 		ids:      crm.NewIDGen(uint64(cfg.Seed) ^ 0x6768_6c6d_6f63_6b21), // "ghlmock!"
 	}
 	if cfg.RetryAfter != nil {
@@ -235,9 +238,9 @@ func New(cfg Config) (*Server, error) {
 
 // seeded returns a store holding freshly generated seeded data.
 func (s *Server) seeded() (*inmem.Store, error) {
-	now := s.clock.Now()
-	if !s.cfg.Epoch.IsZero() {
-		now = s.cfg.Epoch.UTC() // exactly, not the microseconds the clock has run since
+	now := s.seedRef
+	if s.cfg.Now != nil {
+		now = s.clock.Now() // a test's clock, as it reads at the reset
 	}
 	ds, err := seed.Generate(s.fx, seed.Options{
 		Seed:                s.cfg.Seed,
