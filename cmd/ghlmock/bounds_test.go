@@ -227,3 +227,31 @@ func TestServeAllowedHost(t *testing.T) {
 		assert.Equal(t, want, res.StatusCode, host)
 	}
 }
+
+// TestSIGTERMDoesNotWaitOutAStalledUpload: an upload stalled with a valid
+// token is cut off after --body-timeout, so a SIGTERM with a long
+// --shutdown-grace finishes without waiting for it, and the database is
+// closed cleanly with the writes acknowledged before.
+func TestSIGTERMDoesNotWaitOutAStalledUpload(t *testing.T) {
+	state := t.TempDir() + "/state.db"
+	c := startChild(t, "--contacts", "5", "--state", state, "--shutdown-grace", "60s", "--body-timeout", "300ms")
+	status, body := c.do("POST", "/contacts/", `{"locationId":"`+loc+`","firstName":"Before","email":"before-sigterm@example.com"}`)
+	require.Equal(t, http.StatusCreated, status, "%v", body)
+	id := body["contact"].(map[string]any)["id"].(string)
+	conn := rawConn(t, c.base)
+	startUpload(t, conn, rwToken)
+	time.Sleep(100 * time.Millisecond) // let the mock start reading the body
+	require.NoError(t, c.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-c.exitedOnce():
+		require.NoError(t, err, "a graceful stop exits 0:\n%s", c.stderr.String())
+	case <-time.After(120 * time.Second):
+		t.Fatal("the mock did not stop")
+	}
+	assert.NotContains(t, c.stderr.String(), "requests still open at the end of the grace period", "the stalled upload was cut off before the grace ran out")
+	assert.Contains(t, c.stderr.String(), "state closed")
+	c2 := startChild(t, "--contacts", "5", "--state", state)
+	status, _ = c2.do("GET", "/contacts/"+id, "")
+	assert.Equal(t, http.StatusOK, status, "the acknowledged write survived")
+	assert.NotContains(t, c2.stderr.String(), "not closed cleanly")
+}
