@@ -55,3 +55,44 @@ func (s *Server) settleBody(w http.ResponseWriter, rq *request) {
 	}
 	drainBody(w, rq.r)
 }
+
+// limitBodyTime gives a request with a body Config.BodyTimeout, from now,
+// to send all of it; a slower one has its connection's reads fail (the
+// handler sees a read error, the connection is closed). The deadline is
+// lifted as soon as the body has been read to its end: left armed, the
+// server's background read, which watches for the client going away while
+// the handler runs, would hit it and cancel the request's context.
+// (http.Server.ReadTimeout runs from the start of the headers instead, and
+// stays armed so.) A fault's delay calls it again once the delay is over.
+func (s *Server) limitBodyTime(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.BodyTimeout <= 0 || r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	db, ok := r.Body.(*deadlineBody)
+	if ok && db.done {
+		return
+	}
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout)) != nil {
+		return // not a connection (a test's recorder): nothing to bound
+	}
+	if !ok {
+		r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+	}
+}
+
+// deadlineBody lifts the read deadline once the body has been read whole.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}

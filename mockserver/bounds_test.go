@@ -124,3 +124,25 @@ func TestHugeURLsAreBoundedEverywhere(t *testing.T) {
 	assert.Contains(t, e["query"], "…[truncated ")
 	assert.Less(t, logs.Len(), 8<<10, "the log line is cut")
 }
+
+// TestBodyTimeout: a body that does not arrive within Config.BodyTimeout
+// has its connection closed; a fault's delay does not count against it.
+func TestBodyTimeout(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.BodyTimeout = 200 * time.Millisecond })
+	c, err := net.Dial("tcp", strings.TrimPrefix(h.ts.URL, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(30*time.Second))) // only a broken test gets there
+	_, err = fmt.Fprintf(c, "POST /contacts/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nVersion: 2021-07-28\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", h.rw)
+	require.NoError(t, err)
+	got, err := io.ReadAll(c)
+	require.NoError(t, err, "the mock closed the connection (read %q)", got)
+	assert.Contains(t, string(got), "HTTP/1.1 400", "the body could not be read")
+
+	require.Equal(t, http.StatusCreated, h.admin("POST", "/_mock/faults", map[string]any{"operationId": "create-contact", "delayMs": 600}).Status)
+	// Padded past what the server buffers as it reads the headers, so the
+	// body is read from the connection after the delay.
+	body := `{"locationId":"` + h.loc + `","firstName":"Slow","email":"slow@example.com"}` + strings.Repeat(" ", 200<<10)
+	r := h.do(call{method: "POST", path: "/contacts/", body: body})
+	assert.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+}

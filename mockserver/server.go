@@ -61,6 +61,11 @@ type Config struct {
 	Spec *openapi.Spec
 	// MaxBodyBytes bounds request bodies (413 beyond); 0 means 1 MiB.
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request's body may take to arrive, from when
+	// the mock starts serving the request (after its headers); a slower one
+	// has its connection closed. 0 means no bound (serve's --body-timeout
+	// sets one). See body_limits.go.
+	BodyTimeout time.Duration
 	// RateLimits, where set (non-zero), replace the burst limit, burst window
 	// and daily limit of every token whose fixture entry sets none of its own
 	// (the apps' limits, GHL's 100 per 10 s and 200,000 a day by default).

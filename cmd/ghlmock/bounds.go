@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -56,46 +55,11 @@ func (b *boundFlags) limit(ln net.Listener, logger *slog.Logger) (*connlimit.Lis
 // ConnState tracks its connections for the cap.
 func (b *boundFlags) server(h http.Handler, ln *connlimit.Listener, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           withBodyDeadline(h, b.bodyTimeout),
+		Handler:           h, // the body's time is mockserver.Config.BodyTimeout
 		ReadHeaderTimeout: b.readHeaderTimeout,
 		IdleTimeout:       b.idleTimeout,
 		MaxHeaderBytes:    b.maxHeaderBytes,
 		ConnState:         ln.ConnState,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-}
-
-// withBodyDeadline gives a request with a body d from the end of its
-// headers to send all of it; a slower one has its connection closed (and
-// its handler sees a read error). http.Server.ReadTimeout would run from
-// the start of the headers instead, and its deadline would still be armed
-// once the body is read: while the handler runs, the server's background
-// read would then hit it and cancel the request's context. Here the
-// deadline is lifted as soon as the body is read to its end.
-func withBodyDeadline(h http.Handler, d time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
-			rc := http.NewResponseController(w)
-			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
-				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
-			}
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-// deadlineBody lifts the read deadline once the body has been read whole.
-type deadlineBody struct {
-	io.ReadCloser
-	rc   *http.ResponseController
-	done bool
-}
-
-func (b *deadlineBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF && !b.done {
-		b.done = true
-		_ = b.rc.SetReadDeadline(time.Time{})
-	}
-	return n, err
 }

@@ -172,6 +172,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		RateLimits:          ratelimit.Limits{Burst: f.burstLimit, Window: f.burstWindow, Daily: f.dailyLimit},
 		AdminToken:          adminToken,
 		AllowedHosts:        allowedHosts,
+		BodyTimeout:         f.bounds.bodyTimeout,
 		JournalSize:         f.journalSize,
 		JournalBodyBytes:    journalBodyBytes(f.journalBody),
 		Pprof:               f.pprof,
