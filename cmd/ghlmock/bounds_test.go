@@ -255,3 +255,14 @@ func TestSIGTERMDoesNotWaitOutAStalledUpload(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, "the acknowledged write survived")
 	assert.NotContains(t, c2.stderr.String(), "not closed cleanly")
 }
+
+func TestAdminFlagsAllowTheListenHost(t *testing.T) {
+	a := adminFlags{allowedHosts: stringList{"a.test"}}
+	require.NoError(t, a.allowedHosts.Set("b.test, c.test"))
+	_, hosts, err := a.resolve("mock.staging.test:8080")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.test", "b.test", "c.test", "mock.staging.test"}, hosts)
+	_, hosts, err = a.resolve("0.0.0.0:8080")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.test", "b.test", "c.test"}, hosts, "an address needs no entry: every IP literal is served")
+}
