@@ -275,7 +275,7 @@ func TestWebhookAdminEndpoints(t *testing.T) {
 	} {
 		r := h.admin("POST", "/_mock/webhooks/subscriptions", bad)
 		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
-		assertAdminError(t, r)
+		assertGHLError(t, r)
 	}
 	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/admin", "app": "6650e2c1a8b4f7d3e9c01a2c"})
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
@@ -335,7 +335,7 @@ func TestWebhookAdminEndpoints(t *testing.T) {
 	assert.Len(t, h.srv.Sink().Received("admin"), 3)
 }
 
-func assertAdminError(t *testing.T, r *response) {
+func assertGHLError(t *testing.T, r *response) {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(r.Body, &m), "%s", r.Body)
@@ -461,7 +461,7 @@ func TestAdminAppointmentsSendTheirEvents(t *testing.T) {
 	} {
 		r := h.admin("POST", "/_mock/appointments", bad)
 		assert.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", name, r.Body)
-		assertAdminError(t, r)
+		assertGHLError(t, r)
 	}
 	r = h.admin("POST", "/_mock/appointments", map[string]any{"contactId": h.namedID, "startTime": "2026-12-03T15:00:00Z", "endTime": "2026-12-03T16:00:00Z"})
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
