@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +22,7 @@ import (
 	"github.com/ghlmock/ghlmock/fixtures"
 	"github.com/ghlmock/ghlmock/mockserver"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
 const defaultApp = "6650e2c1a8b4f7d3e9c01a2b"
@@ -150,6 +152,8 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 	require.NoError(t, err)
 	pubKey, _ := keys.PublicKeys()
 	pub, _ := webhooks.ParsePublicKey(pubKey.Ed25519.RawBase64)
+	spec, err := openapi.Load(t.Context())
+	require.NoError(t, err)
 	var mu sync.Mutex
 	var got []map[string]any
 	fails := 2
@@ -158,6 +162,10 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
 		m["verified"] = webhooks.Verify(pub, body, r.Header.Get("X-Ghl-Signature"))
+		m["schemaError"] = nil
+		if err := spec.ValidateWebhook(fmt.Sprint(m["type"]), body); err != nil {
+			m["schemaError"] = err.Error()
+		}
 		mu.Lock()
 		got = append(got, m)
 		fail := fails > 0
@@ -198,6 +206,9 @@ func TestServeWebhookURLAndKillNineLosesNoRetry(t *testing.T) {
 	assert.Equal(t, got[0]["webhookId"], got[2]["webhookId"], "the retry is the same delivery")
 	assert.Equal(t, true, got[2]["verified"])
 	assert.Equal(t, defaultApp, got[2]["appId"])
+	for _, m := range got {
+		assert.Nil(t, m["schemaError"], "every delivery matches its schema in the OpenAPI document")
+	}
 }
 
 func saveKey(t *testing.T, k *webhooks.Keys) string {
