@@ -104,13 +104,15 @@ func (s *Server) viewSubscription(sub webhooks.Subscription, paused []string, ru
 		v.Source = "runtime"
 	case sub.Workflow != "":
 		v.Source = "workflow"
-		v.Events = []string{webhooks.WorkflowWebhook}
 	case strings.HasPrefix(sub.ID, "url-"):
 		v.Source = "flag"
 	default:
 		v.Source = "fixtures"
 	}
-	if v.Events == nil {
+	switch {
+	case sub.Workflow != "":
+		v.Events = []string{webhooks.WorkflowWebhook}
+	case v.Events == nil:
 		v.Events = append([]string{}, webhooks.EventTypes...)
 	}
 	return v
@@ -129,8 +131,9 @@ func (s *Server) adminListSubscriptions(w http.ResponseWriter, _ *http.Request) 
 
 // adminAddSubscription subscribes a URL at run time: {"url", "app",
 // "events", "locations", "signature", "retry", "timeoutMs", "includeAppId",
-// "restamp", "headers"}; app defaults to the default app, events to all,
-// includeAppId to true. With a state database it survives a restart; a
+// "restamp", "headers", "workflow"}; app defaults to the default app, events
+// to all, includeAppId to true; with workflow it is that workflow's Custom
+// Webhook action (unsigned, its minimal payload, no retries, no event list). With a state database it survives a restart; a
 // reset removes it.
 func (s *Server) adminAddSubscription(w http.ResponseWriter, r *http.Request) {
 	raw, ok := readAdminBody(w, r, maxAdminBody)
@@ -148,12 +151,13 @@ func (s *Server) adminAddSubscription(w http.ResponseWriter, r *http.Request) {
 		IncludeAppID *bool             `json:"includeAppId"`
 		Restamp      bool              `json:"restamp"`
 		Headers      map[string]string `json:"headers"`
+		Workflow     string            `json:"workflow"` // a workflow's Custom Webhook: unsigned, its minimal payload
 	}
 	if err := strictJSON(raw, &body); err != nil {
 		adminError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if body.App == "" {
+	if body.App == "" && body.Workflow == "" {
 		body.App = s.fx.DefaultApp().ID
 	}
 	for _, loc := range body.Locations {
@@ -162,10 +166,10 @@ func (s *Server) adminAddSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if body.Retry == "" {
+	if body.Retry == "" && body.Workflow == "" {
 		body.Retry = s.settings.Webhooks.Retry
 	}
-	sub := webhooks.Subscription{
+	sub := webhooks.Subscription{Workflow: body.Workflow,
 		App: body.App, URL: body.URL, Events: body.Events, Locations: body.Locations, Signature: webhooks.Signature(body.Signature),
 		Retry: body.Retry, Timeout: time.Duration(body.TimeoutMs) * time.Millisecond, IncludeAppID: body.IncludeAppID == nil || *body.IncludeAppID,
 		Restamp: body.Restamp, Headers: body.Headers,

@@ -790,3 +790,19 @@ func TestWebhookReorderFault(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, []string{"NoteCreate", "ContactCreate"}, []string{got[0].Type, got[1].Type}, "the contact's event was held back behind the note's")
 }
+
+// A workflow's Custom Webhook may also be subscribed at run time.
+func TestRunTimeWorkflowCustomWebhook(t *testing.T) {
+	h := setup(t)
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/wf", "workflow": "k6BpcetANCSIrFGrxnft", "locations": []string{h.loc}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	assert.Equal(t, []any{"WorkflowWebhook"}, r.JSON(t)["events"])
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/wf", "workflow": "k6BpcetANCSIrFGrxnft", "signature": "ed25519"})
+	assert.Equal(t, http.StatusBadRequest, r.Status, "a Custom Webhook is unsigned: %s", r.Body)
+	mustStatus(t, h.do(call{method: "POST", path: "/contacts/" + h.namedID + "/workflow/k6BpcetANCSIrFGrxnft", body: map[string]any{}}), 201)
+	h.flush()
+	got := h.srv.Sink().Received("wf")
+	require.Len(t, got, 1)
+	assert.Equal(t, "missing", got[0].Signature)
+	assert.Contains(t, got[0].Body, `"name":"Ada Lovelace"`)
+}
