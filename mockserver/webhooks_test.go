@@ -305,6 +305,22 @@ func TestWebhookAdminEndpoints(t *testing.T) {
 	}
 	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "ContactCreate", "contactId": "nmFmQEsNgz6AVpgLVUJ0"})
 	assert.Equal(t, http.StatusBadRequest, r.Status, "an unknown contact: %s", r.Body)
+	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "ContactUpdate", "contactId": h.namedID, "data": map[string]any{"city": "Gotham & Co"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	var sent struct{ Deliveries []webhooks.Delivery }
+	require.NoError(t, json.Unmarshal(r.Body, &sent))
+	require.Len(t, sent.Deliveries, 1)
+	assert.Contains(t, sent.Deliveries[0].Body, `"city":"Gotham & Co"`, "data overrides a field")
+	assert.Equal(t, "admin:send", sent.Deliveries[0].OperationID)
+	one := h.admin("GET", "/_mock/webhooks/deliveries/"+sent.Deliveries[0].ID, nil)
+	require.Equal(t, http.StatusOK, one.Status)
+	assert.Equal(t, sent.Deliveries[0].WebhookID, one.JSON(t)["webhookId"])
+	assert.Equal(t, http.StatusNotFound, h.admin("GET", "/_mock/webhooks/deliveries/whd_999", nil).Status)
+	// Back to the sink holding the one ContactTagUpdate, for the counts below.
+	h.flush()
+	h.srv.Sink().Clear("admin")
+	h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "ContactTagUpdate", "contactId": h.namedID})
+	h.flush()
 	r = h.admin("POST", "/_mock/webhooks/send", map[string]any{"type": "INSTALL", "app": "6650e2c1a8b4f7d3e9c01a2c", "locationId": h.loc})
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
 	h.flush()
