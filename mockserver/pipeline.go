@@ -219,10 +219,10 @@ func (s *Server) record(rq *request, status int) {
 	}
 	if max := s.cfg.JournalBodyBytes; max > 0 {
 		e.RequestHeaders = packHeaders(rq.r.Header, max)
-		e.RequestBody = journal.Truncate(string(rq.body), max)
+		e.RequestBody = journal.Truncate(redactOAuth(rq, string(rq.body)), max)
 		if w := &rq.sw; w.ResponseWriter != nil {
 			e.ResponseHeaders = packHeaders(w.Header(), max)
-			e.ResponseBody = string(w.body)
+			e.ResponseBody = redactOAuth(rq, string(w.body))
 			if w.bytes > len(w.body) {
 				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
 			}
