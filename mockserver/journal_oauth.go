@@ -11,7 +11,8 @@ import (
 
 var (
 	secretForm = regexp.MustCompile(`(^|&)(client_secret|refresh_token|code|access_token)=([^&]*)`)
-	secretJSON = regexp.MustCompile(`"(client_secret|refresh_token|code|access_token)"\s*:\s*"([^"]*)"`)
+	// A value cut off by the journal's size bound has no closing quote.
+	secretJSON = regexp.MustCompile(`"(client_secret|refresh_token|code|access_token)"\s*:\s*"([^"]*)("|$)`)
 )
 
 // redactOAuth returns body with its secrets redacted, for the journal; the
@@ -26,7 +27,7 @@ func redactOAuth(rq *request, body string) string {
 	})
 	return secretJSON.ReplaceAllStringFunc(body, func(m string) string {
 		g := secretJSON.FindStringSubmatch(m)
-		return `"` + g[1] + `":"` + lastFour(g[2]) + `"`
+		return `"` + g[1] + `":"` + lastFour(g[2]) + g[3]
 	})
 }
 

@@ -243,5 +243,3 @@ func oauthCause(ctx context.Context, rq *request) context.Context {
 	}
 	return oauth.WithCause(ctx, c)
 }
-
-

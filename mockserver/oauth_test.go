@@ -1,0 +1,570 @@
+package mockserver_test
+
+import (
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
+	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
+)
+
+// The default fixtures' marketplace app (fixtures/default.yaml), installed
+// from the agency's view on both locations.
+const (
+	appID        = "6650e2c1a8b4f7d3e9c01a2e"
+	clientID     = appID + "-ghlmock1"
+	clientSecret = "3f9c2a71-5d4e-4b8a-9c6f-1e2d3c4b5a60"
+	companyID    = "ncTg6Q3fkTB8tVHocj3U"
+	redirectURI  = "http://127.0.0.1:3000/oauth/callback"
+	otherLoc     = "5YtuALNUEJMUUqAsab3w"
+)
+
+// testKey is one signing key for every mock of the tests: making a 4096-bit
+// key takes a second or two.
+var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return oauth.GenerateKey() })
+
+func withOAuthKey(t *testing.T) func(*mockserver.Config) {
+	k, err := testKey()
+	require.NoError(t, err)
+	return func(c *mockserver.Config) { c.OAuthKey = k }
+}
+
+func setupOAuth(t *testing.T, mutate ...func(*mockserver.Config)) *harness {
+	t.Helper()
+	return setup(t, append([]func(*mockserver.Config){withOAuthKey(t)}, mutate...)...)
+}
+
+// post sends a form to path with a bearer (none when "") and a Version
+// (none when ""), and checks the answer against the document.
+func (h *harness) post(path string, form url.Values, bearer, version string) *response {
+	h.t.Helper()
+	req, err := http.NewRequestWithContext(h.t.Context(), http.MethodPost, h.ts.URL+path, strings.NewReader(form.Encode()))
+	require.NoError(h.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if version != "" {
+		req.Header.Set("Version", version)
+	}
+	return h.send(req)
+}
+
+// get sends a GET with a bearer and Version, checked against the document.
+func (h *harness) get(path, bearer, version string) *response {
+	h.t.Helper()
+	req, err := http.NewRequestWithContext(h.t.Context(), http.MethodGet, h.ts.URL+path, nil)
+	require.NoError(h.t, err)
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	if version != "" {
+		req.Header.Set("Version", version)
+	}
+	return h.send(req)
+}
+
+func (h *harness) send(req *http.Request) *response {
+	h.t.Helper()
+	res, err := h.ts.Client().Do(req)
+	require.NoError(h.t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(h.t, err)
+	r := &response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	op, params, err := h.spec.Match(req.Method, req.URL.EscapedPath())
+	if err == nil {
+		req.Body = io.NopCloser(strings.NewReader(""))
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: op.Route},
+			Status:                 r.Status, Header: r.Header,
+			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+		}
+		in.SetBodyBytes(r.Body)
+		assert.NoError(h.t, openapi3filter.ValidateResponse(h.t.Context(), in), "%s %s → %d does not match the document: %s", req.Method, req.URL.Path, r.Status, r.Body)
+	}
+	return r
+}
+
+// authorize installs the app as body says (admin API) and returns the code.
+func (h *harness) authorize(body map[string]any) string {
+	h.t.Helper()
+	if body["clientId"] == nil {
+		body["clientId"] = clientID
+	}
+	r := h.admin("POST", "/_mock/oauth/authorize", body)
+	require.Equal(h.t, http.StatusOK, r.Status, "%s", r.Body)
+	m := r.JSON(h.t)
+	assert.Equal(h.t, redirectURI, m["redirectUri"])
+	assert.Equal(h.t, redirectURI+"?code="+m["code"].(string), m["redirectUrl"])
+	return m["code"].(string)
+}
+
+// tokens is a token answer.
+type tokens struct {
+	AccessToken  string   `json:"access_token"`
+	RefreshToken string   `json:"refresh_token"`
+	ExpiresIn    int      `json:"expires_in"`
+	Scope        string   `json:"scope"`
+	UserType     string   `json:"userType"`
+	LocationID   string   `json:"locationId"`
+	CompanyID    string   `json:"companyId"`
+	UserID       string   `json:"userId"`
+	Approved     []string `json:"approvedLocations"`
+}
+
+func (h *harness) exchange(code string) tokens {
+	h.t.Helper()
+	r := h.post("/oauth/token", url.Values{
+		"client_id": {clientID}, "client_secret": {clientSecret}, "grant_type": {"authorization_code"}, "code": {code},
+	}, "", "")
+	require.Equal(h.t, http.StatusOK, r.Status, "%s", r.Body)
+	var tk tokens
+	require.NoError(h.t, json.Unmarshal(r.Body, &tk))
+	return tk
+}
+
+func (h *harness) refresh(refreshToken string) *response {
+	h.t.Helper()
+	return h.post("/oauth/token", url.Values{
+		"client_id": {clientID}, "client_secret": {clientSecret}, "grant_type": {"refresh_token"}, "refresh_token": {refreshToken},
+	}, "", "")
+}
+
+// locationTokens are tokens of the app installed from location 1's view.
+func (h *harness) locationTokens() tokens {
+	h.t.Helper()
+	return h.exchange(h.authorize(map[string]any{"locationId": h.loc}))
+}
+
+// companyTokens are tokens of the fixtures' agency install.
+func (h *harness) companyTokens() tokens {
+	h.t.Helper()
+	return h.exchange(h.authorize(map[string]any{"companyId": companyID}))
+}
+
+func oauthError(t *testing.T, r *response) (string, string) {
+	t.Helper()
+	var b struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &b), "%s", r.Body)
+	return b.Error, b.Description
+}
+
+func TestOAuthFixturesListCompaniesAndApps(t *testing.T) {
+	h := setupOAuth(t)
+	sum := h.fx.Resolved()
+	require.Len(t, sum.Companies, 1)
+	assert.Equal(t, companyID, sum.Companies[0].ID)
+	assert.Equal(t, []string{h.loc, h.other}, sum.Companies[0].LocationIDs)
+	var app *struct{ clientID, secret string }
+	for _, a := range sum.Apps {
+		if a.ID == appID {
+			require.NotNil(t, a.OAuthAppSummary)
+			app = &struct{ clientID, secret string }{a.ClientID, a.ClientSecret}
+			assert.Equal(t, []string{"contacts.readonly", "contacts.write"}, a.Scopes)
+			assert.Contains(t, a.RedirectURIs, redirectURI)
+			require.Len(t, a.Installs, 1)
+			assert.Equal(t, []string{h.loc, h.other}, a.Installs[0].LocationIDs)
+		} else {
+			assert.Nil(t, a.OAuthAppSummary, "%s is no OAuth client", a.ID)
+		}
+	}
+	require.NotNil(t, app)
+	assert.Equal(t, clientID, app.clientID)
+	assert.Equal(t, clientSecret, app.secret)
+	raw, err := json.Marshal(sum)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"clientId":"`+clientID+`"`, "the JSON keys scripts read")
+	assert.Contains(t, string(raw), `"clientSecret":"`+clientSecret+`"`)
+	assert.Contains(t, string(raw), `"redirectUris":[`)
+	// The PITs work as before.
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada}).Status)
+}
+
+// TestOAuthCodeExchangeAndAPICalls: the authorize → code → token flow; the
+// Location token authenticates like a PIT of its location; the code works once.
+func TestOAuthCodeExchangeAndAPICalls(t *testing.T) {
+	h := setupOAuth(t)
+	code := h.authorize(map[string]any{"locationId": h.loc})
+
+	// Bogus credentials with a real code: the credentials are refused...
+	r := h.post("/oauth/token", url.Values{"client_id": {clientID}, "client_secret": {"nope"}, "grant_type": {"authorization_code"}, "code": {code}}, "", "")
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	_, desc := oauthError(t, r)
+	assert.Equal(t, "Invalid client credentials!", desc)
+
+	tk := h.exchange(code)
+	assert.Equal(t, "Location", tk.UserType)
+	assert.Equal(t, h.loc, tk.LocationID)
+	assert.Equal(t, companyID, tk.CompanyID)
+	assert.Equal(t, 86400, tk.ExpiresIn)
+	assert.Equal(t, "contacts.readonly contacts.write", tk.Scope)
+	assert.NotEmpty(t, tk.UserID)
+	assert.NotEmpty(t, tk.RefreshToken)
+
+	// ... and the code is single-use: GHL's answer, before the credentials.
+	r = h.post("/oauth/token", url.Values{"client_id": {"x"}, "client_secret": {"y"}, "grant_type": {"authorization_code"}, "code": {code}}, "", "")
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	e, desc := oauthError(t, r)
+	assert.Equal(t, "UnAuthorized!", e)
+	assert.Equal(t, "Authorization code not found", desc)
+
+	// The token is a location's: scope, location and Version as a PIT's.
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken}).Status)
+	created := h.do(call{method: "POST", path: "/contacts/", token: &tk.AccessToken, body: map[string]any{"locationId": h.loc, "firstName": "Oauth"}})
+	assert.Equal(t, http.StatusCreated, created.Status, "%s", created.Body)
+	r = h.do(call{path: "/contacts/?locationId=" + h.other, token: &tk.AccessToken})
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	assert.Equal(t, "The token does not have access to this location.", errorMessage(t, r))
+	r = h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken, version: str("")})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "version header was not found.", errorMessage(t, r))
+	// A refresh token is no access token.
+	r = h.do(call{path: "/contacts/" + ada, token: &tk.RefreshToken})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "Invalid JWT", errorMessage(t, r))
+}
+
+// TestOAuthScopesOfTheToken: a token whose app lacks contacts.write gets
+// GHL's scope answer on a write, as a read-only PIT does.
+func TestOAuthScopesOfTheToken(t *testing.T) {
+	h := setupOAuth(t)
+	tk := h.locationTokens()
+	// Drop contacts.write from the stored token's scopes through the state:
+	// export, edit, import.
+	r := h.admin("GET", "/_mock/oauth/state", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var snap oauth.Snapshot
+	require.NoError(t, json.Unmarshal(r.Body, &snap))
+	for i := range snap.Tokens {
+		snap.Tokens[i].Scopes = []string{"contacts.readonly"}
+	}
+	require.Equal(t, http.StatusOK, h.admin("PUT", "/_mock/oauth/state", snap).Status)
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken}).Status)
+	r = h.do(call{method: "PUT", path: "/contacts/" + ada, token: &tk.AccessToken, body: map[string]any{"city": "Paris"}})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "The token is not authorized for this scope.", errorMessage(t, r))
+}
+
+// TestOAuthRefreshRotates: a refresh answers a new pair; the refresh token
+// sent is used up, and a second use is refused (settings.oauth.refreshReuse:
+// reject).
+func TestOAuthRefreshRotates(t *testing.T) {
+	h := setupOAuth(t)
+	first := h.locationTokens()
+	r := h.refresh(first.RefreshToken)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var second tokens
+	require.NoError(t, json.Unmarshal(r.Body, &second))
+	assert.NotEqual(t, first.RefreshToken, second.RefreshToken, "rotated")
+	assert.NotEqual(t, first.AccessToken, second.AccessToken)
+	assert.Equal(t, h.loc, second.LocationID)
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &second.AccessToken}).Status)
+
+	r = h.refresh(first.RefreshToken)
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "a reused refresh token")
+	_, desc := oauthError(t, r)
+	assert.Equal(t, "Invalid refresh token", desc)
+	assert.Equal(t, http.StatusOK, h.refresh(second.RefreshToken).Status, "its successor works")
+	r = h.refresh("not-a-token")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "a bogus one")
+}
+
+// TestOAuthRefreshReuseGrace: with refreshReuse grace:30s, a second use
+// within 30 s of the first (on the mock's clock) is let through; after, not.
+func TestOAuthRefreshReuseGrace(t *testing.T) {
+	h := setupOAuth(t, func(c *mockserver.Config) {
+		fx := *c.Fixtures
+		fx.Settings.OAuth.RefreshReuse = oauth.ReusePolicy{Mode: oauth.ReuseGrace, Grace: 30 * time.Second}
+		c.Fixtures = &fx
+	})
+	tk := h.locationTokens()
+	require.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status)
+	h.clock.Advance(20 * time.Second)
+	assert.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status, "within the grace")
+	h.clock.Advance(20 * time.Second)
+	assert.Equal(t, http.StatusUnauthorized, h.refresh(tk.RefreshToken).Status, "beyond it")
+}
+
+// TestOAuthAccessTokenExpiresOnTheClock: a day on the mock's clock and the
+// access token is GHL's 401 "Invalid JWT"; the refresh token still works and
+// its new access token is accepted.
+func TestOAuthAccessTokenExpiresOnTheClock(t *testing.T) {
+	h := setupOAuth(t)
+	tk := h.locationTokens()
+	h.clock.Advance(86400*time.Second - time.Millisecond)
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken}).Status, "a millisecond before")
+	h.clock.Advance(time.Millisecond)
+	r := h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "Invalid JWT", errorMessage(t, r))
+	assert.Equal(t, "Unauthorized", r.JSON(t)["error"])
+	rr := h.refresh(tk.RefreshToken)
+	require.Equal(t, http.StatusOK, rr.Status, "%s", rr.Body)
+	var fresh tokens
+	require.NoError(t, json.Unmarshal(rr.Body, &fresh))
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &fresh.AccessToken}).Status)
+
+	// An admin expiry or revocation answers the same.
+	id := oauth.TokenID(fresh.AccessToken)
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/oauth/tokens/"+id+"/revoke", nil).Status)
+	assert.Equal(t, http.StatusUnauthorized, h.do(call{path: "/contacts/" + ada, token: &fresh.AccessToken}).Status, "revoked")
+}
+
+// TestOAuthCompanyToken: the agency install's Company token is refused on
+// the Contacts endpoints with GHL's authClass answer and exchanged for
+// Location tokens with POST /oauth/locationToken (201, the oauth scopes
+// added); the OAuth endpoints refuse a PIT and a Location token.
+func TestOAuthCompanyToken(t *testing.T) {
+	h := setupOAuth(t)
+	co := h.companyTokens()
+	assert.Equal(t, "Company", co.UserType)
+	assert.Equal(t, 86399, co.ExpiresIn)
+	assert.Equal(t, []string{h.loc, h.other}, co.Approved)
+	assert.Empty(t, co.LocationID)
+
+	r := h.do(call{path: "/contacts/?locationId=" + h.loc, token: &co.AccessToken})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "This authClass type is not allowed to access this scope. Please verify your IAM configuration if this is not the case.", errorMessage(t, r))
+
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.other}}, co.AccessToken, "2021-07-28")
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	var lt tokens
+	require.NoError(t, json.Unmarshal(r.Body, &lt))
+	assert.Equal(t, h.other, lt.LocationID)
+	assert.Equal(t, "contacts.readonly contacts.write oauth.readonly oauth.write", lt.Scope)
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + grace, token: &lt.AccessToken}).Status, "the Location token works on its location")
+	assert.Equal(t, http.StatusForbidden, h.do(call{path: "/contacts/" + ada, token: &lt.AccessToken}).Status, "and only there")
+
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.loc}}, h.rw, "2021-07-28")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "a PIT")
+	assert.Equal(t, "The token is not authorized for this scope.", errorMessage(t, r))
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.loc}}, lt.AccessToken, "2021-07-28")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "a Location token")
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.loc}}, co.AccessToken, "")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "no Version")
+	assert.Equal(t, "version header was not found.", errorMessage(t, r))
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}}, co.AccessToken, "2021-07-28")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "no locationId: %s", r.Body)
+
+	// Uninstalled from location 2: "Location not found".
+	require.Equal(t, http.StatusOK, h.admin("DELETE", "/_mock/oauth/installs?appId="+appID+"&locationId="+h.other, nil).Status)
+	r = h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.other}}, co.AccessToken, "2021-07-28")
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.Equal(t, "Location not found", errorMessage(t, r))
+	assert.Equal(t, http.StatusUnauthorized, h.do(call{path: "/contacts/" + grace, token: &lt.AccessToken}).Status, "uninstalling revoked its token")
+
+	r = h.get("/oauth/installedLocations?companyId="+companyID+"&appId="+appID, co.AccessToken, "2021-07-28")
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var inst struct {
+		Locations []struct {
+			ID          string `json:"_id"`
+			IsInstalled bool   `json:"isInstalled"`
+		} `json:"locations"`
+		Count int `json:"count"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &inst))
+	assert.Equal(t, 2, inst.Count)
+	require.Len(t, inst.Locations, 2)
+	assert.True(t, inst.Locations[0].IsInstalled)
+	assert.False(t, inst.Locations[1].IsInstalled)
+	r = h.get("/oauth/installedLocations?companyId="+companyID, co.AccessToken, "2021-07-28")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "appId is required: %s", r.Body)
+}
+
+// TestOAuthV3Paths: /oauth/location-token and /oauth/installed-locations
+// exist under Version v3 only.
+func TestOAuthV3Paths(t *testing.T) {
+	h := setupOAuth(t)
+	co := h.companyTokens()
+	form := url.Values{"companyId": {companyID}, "locationId": {h.loc}}
+	r := h.post("/oauth/location-token", form, co.AccessToken, "2021-07-28")
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, "Cannot POST /oauth/location-token", errorMessage(t, r))
+	assert.Equal(t, http.StatusCreated, h.post("/oauth/location-token", form, co.AccessToken, "v3").Status)
+	q := "?companyId=" + companyID + "&appId=" + appID
+	assert.Equal(t, http.StatusNotFound, h.get("/oauth/installed-locations"+q, co.AccessToken, "2021-07-28").Status)
+	assert.Equal(t, http.StatusOK, h.get("/oauth/installed-locations"+q, co.AccessToken, "v3").Status)
+	assert.Equal(t, http.StatusOK, h.get("/oauth/installedLocations"+q, co.AccessToken, "v3").Status, "the camelCase path under every version")
+}
+
+// TestOAuthTokenFormValidation: the token endpoint's form is validated like
+// every body; a grant it does not serve is OAuth's 400.
+func TestOAuthTokenFormValidation(t *testing.T) {
+	h := setupOAuth(t)
+	r := h.post("/oauth/token", url.Values{"client_id": {clientID}, "client_secret": {clientSecret}}, "", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "%s", r.Body)
+	assert.Contains(t, errorMessage(t, r), "grant_type")
+	r = h.post("/oauth/token", url.Values{"grant_type": {"refresh_token"}, "user_type": {"Agency"}}, "", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "%s", r.Body)
+	r = h.post("/oauth/token", url.Values{"client_id": {clientID}, "client_secret": {clientSecret}, "grant_type": {"password"}}, "", "")
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	e, _ := oauthError(t, r)
+	assert.Equal(t, "unsupported_grant_type", e)
+	r = h.post("/oauth/token", url.Values{"client_id": {clientID}, "client_secret": {clientSecret}, "grant_type": {"client_credentials"}}, "", "")
+	assert.Equal(t, http.StatusBadRequest, r.Status, "client_credentials is refused by default")
+
+	// The credentials may come as HTTP Basic authentication.
+	code := h.authorize(map[string]any{"locationId": h.loc})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, h.ts.URL+"/oauth/token",
+		strings.NewReader(url.Values{"grant_type": {"authorization_code"}, "code": {code}}.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, clientSecret)
+	assert.Equal(t, http.StatusOK, h.send(req).Status)
+}
+
+// TestOAuthRateLimitsPerAppAndLocation: an OAuth token's calls count against
+// its app at its location, apart from another app's PIT at the same
+// location and from the same app at another location.
+func TestOAuthRateLimitsPerAppAndLocation(t *testing.T) {
+	h := setupOAuth(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 1000} })
+	co := h.companyTokens() // POST /oauth/token is not rate limited
+	mint := func(loc string) string {
+		r := h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {loc}}, co.AccessToken, "2021-07-28")
+		require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+		var lt tokens
+		require.NoError(t, json.Unmarshal(r.Body, &lt))
+		return lt.AccessToken
+	}
+	l1, l2 := mint(h.loc), mint(h.other) // the Company token's budget (app × company): 2 of 3
+	h.limitsSpent(l1, 3)
+	r := h.do(call{path: "/contacts/" + ada, token: &l1})
+	assert.Equal(t, http.StatusTooManyRequests, r.Status)
+	assert.Equal(t, "0", r.Header.Get("X-RateLimit-Remaining"))
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada}).Status, "another app's PIT at the same location")
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + grace, token: &l2}).Status, "the same app at another location")
+	assert.Equal(t, http.StatusCreated, h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.loc}}, co.AccessToken, "2021-07-28").Status, "the Company token's own budget")
+	assert.Equal(t, http.StatusTooManyRequests, h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {h.loc}}, co.AccessToken, "2021-07-28").Status)
+}
+
+// limitsSpent makes n calls with token, each answered 200.
+func (h *harness) limitsSpent(token string, n int) {
+	h.t.Helper()
+	for range n {
+		require.Equal(h.t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &token}).Status)
+	}
+}
+
+// TestOAuthJournalRedactsSecrets: the journal keeps the token endpoint's
+// bodies with the secret, the code and the tokens cut to their last four.
+func TestOAuthJournalRedactsSecrets(t *testing.T) {
+	h := setupOAuth(t)
+	code := h.authorize(map[string]any{"locationId": h.loc})
+	tk := h.exchange(code)
+	require.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status)
+	r := h.admin("GET", "/_mock/requests?operationId=get-access-token", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	body := string(r.Body)
+	assert.Contains(t, body, "get-access-token")
+	for name, secret := range map[string]string{"client secret": clientSecret, "code": code, "access token": tk.AccessToken, "refresh token": tk.RefreshToken} {
+		assert.NotContains(t, body, secret, name)
+		assert.Contains(t, body, "…"+secret[len(secret)-4:], "%s shown by its last four", name)
+	}
+}
+
+// TestOAuthStateSurvivesARestart: installs, used codes, rotated and revoked
+// tokens are in the state database: after a restart the rotated refresh
+// token works, the used one is refused, the access token authenticates. A
+// reset brings the fixtures' installs back, durably.
+func TestOAuthStateSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setupOAuth(t, withState(path))
+	code := h.authorize(map[string]any{"locationId": h.loc})
+	first := h.exchange(code)
+	r := h.refresh(first.RefreshToken)
+	require.Equal(t, http.StatusOK, r.Status)
+	var second tokens
+	require.NoError(t, json.Unmarshal(r.Body, &second))
+	installs := h.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"].([]any)
+	require.Len(t, installs, 2, "the fixtures' and the new one")
+
+	h2 := restart(t, h, path, withOAuthKey(t))
+	assert.Len(t, h2.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"], 2)
+	assert.Equal(t, http.StatusOK, h2.do(call{path: "/contacts/" + ada, token: &second.AccessToken}).Status, "the access token")
+	assert.Equal(t, http.StatusUnauthorized, h2.refresh(first.RefreshToken).Status, "the used refresh token stays used")
+	r = h2.post("/oauth/token", url.Values{"client_id": {clientID}, "client_secret": {clientSecret}, "grant_type": {"authorization_code"}, "code": {code}}, "", "")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "the used code stays used")
+	r = h2.refresh(second.RefreshToken)
+	require.Equal(t, http.StatusOK, r.Status, "the rotated one works: %s", r.Body)
+	var third tokens
+	require.NoError(t, json.Unmarshal(r.Body, &third))
+
+	require.Equal(t, http.StatusOK, h2.admin("POST", "/_mock/reset", nil).Status)
+	assert.Len(t, h2.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"], 1, "the fixtures' install")
+	assert.Equal(t, http.StatusUnauthorized, h2.do(call{path: "/contacts/" + ada, token: &third.AccessToken}).Status, "no token after a reset")
+
+	h3 := restart(t, h2, path, withOAuthKey(t))
+	assert.Len(t, h3.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"], 1, "the reset survived")
+	assert.Equal(t, http.StatusUnauthorized, h3.refresh(third.RefreshToken).Status)
+	assert.Equal(t, companyID, h3.exchange(h3.authorize(map[string]any{"companyId": companyID})).CompanyID, "the app still installs")
+}
+
+// TestOAuthInstallChangesCarryTheirCause: every install change on the feed
+// names its cause and carries the install before and after, for the webhook
+// engine's INSTALL and UNINSTALL events.
+func TestOAuthInstallChangesCarryTheirCause(t *testing.T) {
+	h := setupOAuth(t)
+	var mu sync.Mutex
+	var seen []crm.Change
+	stop := mockserver.SubscribeForTest(h.srv, func(c crm.Change) {
+		if c.Kind == crm.KindGrant && strings.HasPrefix(c.ID, "install:") {
+			mu.Lock()
+			seen = append(seen, c)
+			mu.Unlock()
+		}
+	})
+	defer stop()
+	h.authorize(map[string]any{"locationId": h.loc})
+	mu.Lock()
+	require.Len(t, seen, 1)
+	in, ok := seen[0].After.(*oauth.Install)
+	mu.Unlock()
+	require.True(t, ok)
+	assert.Equal(t, "admin:oauth-authorize", seen[0].Cause.OperationID)
+	assert.Nil(t, seen[0].Before)
+	assert.Equal(t, []string{h.loc}, in.LocationIDs())
+
+	require.Equal(t, http.StatusOK, h.admin("DELETE", "/_mock/oauth/installs/"+in.ID, nil).Status)
+	r := h.admin("POST", "/_mock/oauth/installs", map[string]any{"appId": appID, "locationIds": []string{h.other}})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/reset", nil).Status)
+	mu.Lock()
+	defer mu.Unlock()
+	require.GreaterOrEqual(t, len(seen), 4)
+	assert.Equal(t, "admin:oauth-uninstall", seen[1].Cause.OperationID)
+	assert.NotNil(t, seen[1].Before)
+	assert.Nil(t, seen[1].After)
+	assert.Equal(t, "admin:oauth-install", seen[2].Cause.OperationID)
+	assert.Equal(t, "admin:reset", seen[3].Cause.OperationID)
+}
+
+// TestOAuthAuthorizePage: GET /oauth/chooselocation renders the page for the
+// default app (with version_id, as a private app's link has it).
+func TestOAuthAuthorizePage(t *testing.T) {
+	h := setupOAuth(t)
+	res, err := h.ts.Client().Get(h.ts.URL + "/oauth/chooselocation?response_type=code&client_id=" + clientID + "&version_id=" + appID + "&redirect_uri=" + url.QueryEscape(redirectURI))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	page, _ := io.ReadAll(res.Body)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", page)
+	assert.Contains(t, string(page), "ghlmock marketplace app")
+	assert.Contains(t, string(page), "Acme Dental")
+}
+
+
