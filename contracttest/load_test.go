@@ -64,7 +64,7 @@ func TestParseFileNamesFileLineAndReason(t *testing.T) {
 		{"scenarios not a list", "scenarios: {a: 1}\n", "bad.yaml:1: scenarios must be a list"},
 		{"unknown scenario key", strings.Replace(minimal, "    tags:", "    tagz: [x]\n    tags:", 1), `bad.yaml:3: unknown key "tagz" in a scenario`},
 		{"unknown step key", strings.Replace(minimal, "      - name: read\n", "      - name: read\n        expct: {}\n", 1), `bad.yaml:16: unknown key "expct" in a step (known: capture, eventually, expect, name, repeat, request, retry429, throttle, wait)`},
-		{"unknown tag", strings.Replace(minimal, "[readonly]", "[readonly, wirte]", 1), `bad.yaml:3: unknown tag "wirte" (known: readonly, write, errors, ratelimit)`},
+		{"unknown tag", strings.Replace(minimal, "[readonly]", "[readonly, wirte]", 1), `bad.yaml:3: unknown tag "wirte" (known: readonly, write, errors, ratelimit, oauth)`},
 		{"no steps", "scenarios:\n  - name: a\n    tags: [write]\n", "bad.yaml:2: a scenario has no steps"},
 		{"bad name", strings.Replace(minimal, "name: one", "name: One Two", 1), `bad.yaml:2: scenario name "One Two" must be lower-case`},
 		{"no method", strings.Replace(minimal, "          method: GET\n", "", 1), "bad.yaml:7: request has no method"},

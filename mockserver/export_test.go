@@ -32,4 +32,6 @@ func Unimplemented(s *Server) []string {
 func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }
 
 // SubscribeForTest calls fn with every change the server's feed delivers.
-func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) { return s.feed.Subscribe(fn) }
+func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) {
+	return s.feed.Subscribe(fn)
+}

@@ -433,7 +433,9 @@ func TestOAuthTokenFormValidation(t *testing.T) {
 // its app at its location, apart from another app's PIT at the same
 // location and from the same app at another location.
 func TestOAuthRateLimitsPerAppAndLocation(t *testing.T) {
-	h := setupOAuth(t, func(c *mockserver.Config) { c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 1000} })
+	h := setupOAuth(t, func(c *mockserver.Config) {
+		c.RateLimits = ratelimit.Limits{Burst: 3, Window: 10 * time.Second, Daily: 1000}
+	})
 	co := h.companyTokens() // POST /oauth/token is not rate limited
 	mint := func(loc string) string {
 		r := h.post("/oauth/locationToken", url.Values{"companyId": {companyID}, "locationId": {loc}}, co.AccessToken, "2021-07-28")
@@ -566,5 +568,3 @@ func TestOAuthAuthorizePage(t *testing.T) {
 	assert.Contains(t, string(page), "ghlmock marketplace app")
 	assert.Contains(t, string(page), "Acme Dental")
 }
-
-
