@@ -81,32 +81,20 @@ func TestOfficialNodeSDKOAuth(t *testing.T) {
 
 func toFloat(v any) float64 { f, _ := v.(float64); return f }
 
-// gnosticSDKVersion is @gnosticdev/highlevel-sdk, a community SDK whose
-// OAuth client (exchangeToken, getAccessToken) the issue names.
-const gnosticSDKVersion = "3.0.1"
-
-// TestGnosticdevSDKOAuth drives @gnosticdev/highlevel-sdk's OAuth client
-// (testdata/nodesdk/gnosticdev.mjs), unchanged but for its baseUrl: the code
-// exchange, the refresh with rotation, getAccessToken with a code, and a used
-// code refused. Like TestOfficialNodeSDK it needs node and npm.
-func TestGnosticdevSDKOAuth(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		cannotRun(t, os.Getenv, "node is not installed; .ci/run installs it (the @gnosticdev/highlevel-sdk check needs it)")
-		return
-	}
-	dir := npmPackageDir(t, "@gnosticdev/highlevel-sdk", gnosticSDKVersion)
-	h := setupOAuth(t)
-	vars, err := json.Marshal(map[string]string{
-		"clientId": clientID, "clientSecret": clientSecret, "redirectUri": redirectURI, "locationId": h.loc,
-		"code": h.authorize(map[string]any{"locationId": h.loc}), "code2": h.authorize(map[string]any{"locationId": h.loc}),
-	})
-	require.NoError(t, err)
-	script, err := filepath.Abs(filepath.Join("testdata", "nodesdk", "gnosticdev.mjs"))
+// runNodeChecks runs a check script of testdata/nodesdk with node and
+// returns the checks it passed; a failed one fails the test. nodePath, when
+// set, is NODE_PATH (CommonJS scripts find their packages there).
+func runNodeChecks(t *testing.T, node, script, nodePath string, args ...string) []string {
+	t.Helper()
+	path, err := filepath.Abs(filepath.Join("testdata", "nodesdk", script))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, h.ts.URL, string(vars), dir)
+	cmd := exec.CommandContext(ctx, node, append([]string{path}, args...)...)
+	cmd.Env = os.Environ()
+	if nodePath != "" {
+		cmd.Env = append(cmd.Env, "NODE_PATH="+nodePath)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -124,35 +112,93 @@ func TestGnosticdevSDKOAuth(t *testing.T) {
 		assert.True(t, line.OK, "%s failed: %v", line.Call, line.Got)
 		calls = append(calls, line.Call)
 	}
-	require.NoError(t, runErr, "gnosticdev.mjs: %s\n%s", stderr.String(), stdout.String())
+	require.NoError(t, runErr, "%s: %s\n%s", script, stderr.String(), stdout.String())
+	return calls
+}
+
+// gnosticSDKVersion is @gnosticdev/highlevel-sdk, a community SDK whose
+// OAuth client (exchangeToken, getAccessToken) the issue names.
+const gnosticSDKVersion = "3.0.1"
+
+// TestGnosticdevSDKOAuth drives @gnosticdev/highlevel-sdk's OAuth client
+// (testdata/nodesdk/gnosticdev.mjs), unchanged but for its baseUrl: the code
+// exchange, the refresh with rotation, getAccessToken with a code, and a used
+// code refused. Like TestOfficialNodeSDK it needs node and npm.
+func TestGnosticdevSDKOAuth(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		cannotRun(t, os.Getenv, "node is not installed; .ci/run installs it (the @gnosticdev/highlevel-sdk check needs it)")
+		return
+	}
+	dir := npmPackageDir(t, "gnosticdev-"+gnosticSDKVersion, "@gnosticdev/highlevel-sdk@"+gnosticSDKVersion)
+	h := setupOAuth(t)
+	vars, err := json.Marshal(map[string]string{
+		"clientId": clientID, "clientSecret": clientSecret, "redirectUri": redirectURI, "locationId": h.loc,
+		"code": h.authorize(map[string]any{"locationId": h.loc}), "code2": h.authorize(map[string]any{"locationId": h.loc}),
+	})
+	require.NoError(t, err)
+	calls := runNodeChecks(t, node, "gnosticdev.mjs", "", h.ts.URL, string(vars), dir)
 	assert.Len(t, calls, 5, "every check ran: %v", calls)
 }
 
-// npmPackageDir returns a folder whose node_modules holds an npm package,
-// installing it into the user cache on first use (as sdkDir does for the
-// official SDK).
-func npmPackageDir(t *testing.T, name, version string) string {
+// npmPackageDir returns a folder (named name, in the user cache) whose
+// node_modules holds the npm packages given as name@version, installing
+// them on first use (as sdkDir does for the official SDK). A folder is
+// complete once npm has finished: its marker file says so.
+func npmPackageDir(t *testing.T, name string, packages ...string) string {
 	t.Helper()
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		cache = os.TempDir()
 	}
-	dir := filepath.Join(cache, "ghlmock", "npm-"+strings.NewReplacer("@", "", "/", "-").Replace(name)+"-"+version)
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", filepath.FromSlash(name), "package.json")); err == nil {
+	dir := filepath.Join(cache, "ghlmock", name)
+	marker := filepath.Join(dir, ".installed")
+	if _, err := os.Stat(marker); err == nil {
 		return dir
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		cannotRun(t, os.Getenv, "npm is not installed, so "+name+" cannot be fetched")
+		cannotRun(t, os.Getenv, "npm is not installed, so "+strings.Join(packages, " ")+" cannot be fetched")
 		return ""
 	}
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--prefix", dir, name+"@"+version)
+	cmd := exec.CommandContext(ctx, npm, append([]string{"install", "--no-audit", "--no-fund", "--prefix", dir}, packages...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		cannotRun(t, os.Getenv, fmt.Sprintf("could not install %s@%s from the npm registry (offline?): %v\n%s", name, version, err, out))
+		cannotRun(t, os.Getenv, fmt.Sprintf("could not install %s from the npm registry (offline?): %v\n%s", strings.Join(packages, " "), err, out))
 		return ""
 	}
+	require.NoError(t, os.WriteFile(marker, []byte(strings.Join(packages, "\n")+"\n"), 0o644))
 	return dir
+}
+
+// builderbotVersion is builderbot's GoHighLevel provider, whose
+// TokenManager (code exchange, refresh) the issue names; it needs the bot
+// core (which brings an ffmpeg binary: about 100 MB in the cache, once).
+const builderbotVersion = "1.3.15-alpha.19"
+
+// TestBuilderbotTokenManager drives builderbot's GoHighLevel provider's
+// TokenManager (testdata/nodesdk/builderbot.js): its code exchange, its
+// refresh with rotation, and two concurrent refreshes sharing one request.
+// The provider has GHL's URL built in: an axios interceptor points it at
+// the mock.
+func TestBuilderbotTokenManager(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		cannotRun(t, os.Getenv, "node is not installed; .ci/run installs it (the builderbot check needs it)")
+		return
+	}
+	dir := npmPackageDir(t, "builderbot-gohighlevel-"+builderbotVersion,
+		"@builderbot/provider-gohighlevel@"+builderbotVersion, "@builderbot/bot@1.3.13")
+	h := setupOAuth(t)
+	vars, err := json.Marshal(map[string]string{
+		"clientId": clientID, "clientSecret": clientSecret, "redirectUri": redirectURI, "locationId": h.loc,
+		"code": h.authorize(map[string]any{"locationId": h.loc}),
+	})
+	require.NoError(t, err)
+	calls := runNodeChecks(t, node, "builderbot.js", filepath.Join(dir, "node_modules"), h.ts.URL, string(vars))
+	assert.Len(t, calls, 4, "every check ran: %v", calls)
+	r := h.admin("GET", "/_mock/requests/count?operationId=get-access-token", nil)
+	assert.EqualValues(t, 3, toFloat(r.JSON(t)["count"]), "one exchange, one refresh and one for the two concurrent refreshes reached the mock")
 }
