@@ -21,7 +21,8 @@ import (
 // (testdata/nodesdk/oauth.js), configured with the default app's client id
 // and secret and a session store: a stored access token the mock's clock has
 // expired is refreshed on the 401 (POST /oauth/token, grant_type
-// refresh_token) and the call succeeds, the next one with the rotated token;
+// refresh_token) once for ten concurrent calls, which all succeed, the next
+// one with the rotated token;
 // a location whose refresh fails falls back to a location token from the
 // stored Company token (POST /oauth/locationToken); a code is exchanged
 // once. Like TestOfficialNodeSDK it needs node and npm (CI=true: a failure
@@ -72,8 +73,9 @@ func TestOfficialNodeSDKOAuth(t *testing.T) {
 	require.NoError(t, runErr, "oauth.js: %s\n%s", stderr.String(), stdout.String())
 	assert.Len(t, calls, 8, "every check ran: %v", calls)
 
-	// What the SDK sent, from the journal: one refresh for location 1, one
-	// failed one for location 2, one locationToken, two code exchanges.
+	// What the SDK sent, from the journal: one refresh for location 1 (for
+	// ten calls), one failed one for location 2, one locationToken, two code
+	// exchanges.
 	after := h.admin("GET", "/_mock/requests/count?operationId=get-access-token", nil).JSON(t)["count"]
 	assert.EqualValues(t, 4, toFloat(after)-toFloat(before), "token requests")
 	assert.EqualValues(t, 1, toFloat(h.admin("GET", "/_mock/requests/count?operationId=get-location-access-token", nil).JSON(t)["count"]))
