@@ -3,10 +3,13 @@ package mockserver_test
 import (
 	"crypto/rsa"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -567,4 +570,95 @@ func TestOAuthAuthorizePage(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", page)
 	assert.Contains(t, string(page), "ghlmock marketplace app")
 	assert.Contains(t, string(page), "Acme Dental")
+}
+
+// TestOAuthAuthorizePageFlowThroughTheServer: the page's form, approved with
+// its cookie, redirects to the app with a code the token endpoint takes; the
+// install it made is caused "ui:chooselocation" and is durable.
+func TestOAuthAuthorizePageFlowThroughTheServer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setupOAuth(t, withState(path))
+	var mu sync.Mutex
+	var causes []string
+	stop := mockserver.SubscribeForTest(h.srv, func(c crm.Change) {
+		if strings.HasPrefix(c.ID, "install:") {
+			mu.Lock()
+			causes = append(causes, c.Cause.OperationID)
+			mu.Unlock()
+		}
+	})
+	defer stop()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	link := h.ts.URL + "/v2/oauth/chooselocation?response_type=code&client_id=" + clientID + "&version_id=" + appID + "&state=xyz"
+	res, err := client.Get(link)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", page)
+	form := url.Values{"user_type": {"Location"}, "location": {h.other}}
+	for _, name := range []string{"csrf_token", "client_id", "redirect_uri", "version_id", "scope", "state"} {
+		m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindSubmatch(page)
+		require.NotNil(t, m, "the form has %s", name)
+		form.Set(name, html.UnescapeString(string(m[1])))
+	}
+	res, err = client.PostForm(link, form)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	to, err := url.Parse(res.Header.Get("Location"))
+	require.NoError(t, err)
+	assert.Equal(t, redirectURI, to.Scheme+"://"+to.Host+to.Path)
+	assert.Equal(t, "xyz", to.Query().Get("state"))
+	tk := h.exchange(to.Query().Get("code"))
+	assert.Equal(t, h.other, tk.LocationID)
+	mu.Lock()
+	assert.Equal(t, []string{"ui:chooselocation"}, causes)
+	mu.Unlock()
+
+	h2 := restart(t, h, path, withOAuthKey(t))
+	assert.Equal(t, http.StatusOK, h2.do(call{path: "/contacts/" + grace, token: &tk.AccessToken}).Status, "the page's install and its token survived")
+}
+
+// TestOAuthBadInputNeverAnswers5xx: malformed forms, JSON and tokens on the
+// OAuth endpoints get 4xx answers, never a 5xx, and change nothing.
+func TestOAuthBadInputNeverAnswers5xx(t *testing.T) {
+	h := setupOAuth(t)
+	co := h.companyTokens()
+	before := h.admin("GET", "/_mock/oauth/state", nil).Body
+	bodies := []struct{ ct, body string }{
+		{"application/x-www-form-urlencoded", "%zz=%"},
+		{"application/x-www-form-urlencoded", "grant_type=refresh_token&grant_type=authorization_code"},
+		{"application/x-www-form-urlencoded", "grant_type=authorization_code&code=" + strings.Repeat("a", 5000)},
+		{"application/x-www-form-urlencoded", "grant_type=refresh_token&refresh_token=eyJhbGciOiJub25lIn0.e30."},
+		{"application/x-www-form-urlencoded", "grant_type=refresh_token&refresh_token=" + co.AccessToken},
+		{"application/x-www-form-urlencoded", "\xff\xfe"},
+		{"application/x-www-form-urlencoded", "companyId=&locationId="},
+		{"application/x-www-form-urlencoded", "companyId=" + companyID + "&locationId=" + strings.Repeat("x", 300)},
+		{"application/json", `{"grant_type": 5}`},
+		{"application/json", `{`},
+		{"application/json", `[]`},
+		{"text/plain", "grant_type=refresh_token"},
+	}
+	for _, path := range []string{"/oauth/token", "/oauth/locationToken", "/oauth/location-token"} {
+		for _, b := range bodies {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, h.ts.URL+path, strings.NewReader(b.body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", b.ct)
+			req.Header.Set("Authorization", "Bearer "+co.AccessToken)
+			req.Header.Set("Version", "v3")
+			r := h.send(req)
+			assert.True(t, r.Status >= 400 && r.Status < 500, "%s %q → %d %s", path, b.body, r.Status, r.Body)
+		}
+	}
+	for _, q := range []string{"skip=-1", "limit=abc", "isInstalled=maybe", "companyId=" + companyID, "appId=" + appID, "companyId=other&appId=" + appID} {
+		r := h.get("/oauth/installedLocations?"+q, co.AccessToken, "2021-07-28")
+		assert.True(t, r.Status >= 400 && r.Status < 500, "%s → %d %s", q, r.Status, r.Body)
+	}
+	for _, tok := range []string{"eyJ.eyJ.sig", co.RefreshToken, "a.b", strings.Repeat("e", 9000)} {
+		r := h.get("/oauth/installedLocations?companyId="+companyID+"&appId="+appID, tok, "2021-07-28")
+		assert.Equal(t, http.StatusUnauthorized, r.Status, "%.20s → %s", tok, r.Body)
+	}
+	assert.JSONEq(t, string(before), string(h.admin("GET", "/_mock/oauth/state", nil).Body), "refused input changes nothing")
 }
