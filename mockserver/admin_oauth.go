@@ -132,6 +132,8 @@ func (s *Server) adminOAuthWrite(w http.ResponseWriter, r *http.Request, cause s
 		adminError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, oauth.ErrInvalid):
 		adminError(w, http.StatusBadRequest, err.Error())
+	case errors.As(err, &e) && s.oauthUnsaved(e) != nil:
+		adminError(w, http.StatusServiceUnavailable, e.Reason)
 	case errors.As(err, &e):
 		adminError(w, e.Status, e.Message()+" ("+e.Reason+")")
 	default:
@@ -203,6 +205,10 @@ func (s *Server) adminOAuthAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := oauth.WithCause(r.Context(), crm.Cause{OperationID: "admin:oauth-authorize"})
 	res, e := s.oauth.Authorize(ctx, in)
+	if e != nil && s.oauthUnsaved(e) != nil {
+		adminError(w, http.StatusServiceUnavailable, e.Reason)
+		return
+	}
 	if e != nil {
 		adminError(w, e.Status, e.Message()+" ("+e.Reason+")")
 		return

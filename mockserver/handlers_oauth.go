@@ -70,6 +70,9 @@ func (s *Server) v3Only(h handlerFunc) handlerFunc {
 // body as it is, the others in GHL's error shape (with the traceId).
 func (s *Server) oauthRefusal(rq *request, e *oauth.Error) (int, any, error) {
 	rq.why = e.Reason
+	if ae := s.oauthUnsaved(e); ae != nil {
+		return 0, nil, ae
+	}
 	switch b := e.Body.(type) {
 	case *oauth.OAuthErrorBody:
 		return e.Status, b, nil
@@ -85,4 +88,17 @@ func formValue(rq *request, name string) string {
 	m, _ := rq.value.(map[string]any)
 	v, _ := m[name].(string)
 	return v
+}
+
+// oauthUnsaved is the answer to an OAuth write the state database could not
+// commit (package oauth undid it): 503, as every write then, rather than its
+// 500.
+func (s *Server) oauthUnsaved(e *oauth.Error) *apiError {
+	if e.Status < http.StatusInternalServerError || s.db == nil {
+		return nil
+	}
+	if err, _ := s.db.Health(); err != nil {
+		return s.unavailable(err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"html"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -661,4 +663,31 @@ func TestOAuthBadInputNeverAnswers5xx(t *testing.T) {
 		assert.Equal(t, http.StatusUnauthorized, r.Status, "%.20s → %s", tok, r.Body)
 	}
 	assert.JSONEq(t, string(before), string(h.admin("GET", "/_mock/oauth/state", nil).Body), "refused input changes nothing")
+}
+
+// TestOAuthWritesTheStateCannotCommit: while the state database cannot
+// commit, an OAuth write (a refresh, an authorize) is answered 503 and
+// undone: afterwards the same refresh token works and no install was added.
+func TestOAuthWritesTheStateCannotCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	var failing atomic.Bool
+	h := setupOAuth(t, withState(path), func(c *mockserver.Config) {
+		mockserver.FailCommitsForTest(c, func() error {
+			if failing.Load() {
+				return errors.New("no space left on device (test)")
+			}
+			return nil
+		})
+	})
+	tk := h.locationTokens()
+	installs := len(h.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"].([]any))
+	failing.Store(true)
+	r := h.refresh(tk.RefreshToken)
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "%s", r.Body)
+	r = h.admin("POST", "/_mock/oauth/authorize", map[string]any{"clientId": clientID, "locationId": h.other})
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "%s", r.Body)
+	failing.Store(false)
+	require.Eventually(t, func() bool { return h.admin("GET", "/_mock/health", nil).Status == http.StatusOK }, 10*time.Second, 20*time.Millisecond)
+	assert.Len(t, h.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"], installs, "the refused authorize installed nothing")
+	assert.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status, "the refused refresh did not use the token up")
 }
