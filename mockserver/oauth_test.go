@@ -691,3 +691,15 @@ func TestOAuthWritesTheStateCannotCommit(t *testing.T) {
 	assert.Len(t, h.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"], installs, "the refused authorize installed nothing")
 	assert.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status, "the refused refresh did not use the token up")
 }
+
+// TestOAuthFaultOnTheNextRefresh: the fault rules apply to the OAuth
+// endpoints by operationId like to any: "503 on the next refresh", and the
+// refresh token is still good for the retry.
+func TestOAuthFaultOnTheNextRefresh(t *testing.T) {
+	h := setupOAuth(t)
+	tk := h.locationTokens()
+	r := h.admin("POST", "/_mock/faults", map[string]any{"operationId": "get-access-token", "status": 503, "times": 1})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	assert.Equal(t, http.StatusServiceUnavailable, h.refresh(tk.RefreshToken).Status)
+	assert.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status, "the retry")
+}
