@@ -703,3 +703,47 @@ func TestOAuthFaultOnTheNextRefresh(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, h.refresh(tk.RefreshToken).Status)
 	assert.Equal(t, http.StatusOK, h.refresh(tk.RefreshToken).Status, "the retry")
 }
+
+// TestOAuthAdminExpiresRevokesAndLists: the admin API lists the tokens with
+// their state, expires one now, marks a refresh token used (another
+// replica's refresh), and revokes a whole family.
+func TestOAuthAdminExpiresRevokesAndLists(t *testing.T) {
+	h := setupOAuth(t)
+	tk := h.locationTokens()
+	r := h.admin("GET", "/_mock/oauth/tokens?locationId="+h.loc+"&state=live", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var list struct {
+		Tokens []struct {
+			ID     string `json:"id"`
+			Kind   string `json:"kind"`
+			Family string `json:"family"`
+			State  string `json:"state"`
+			Claims struct {
+				AuthClass string `json:"authClass"`
+			} `json:"claims"`
+		} `json:"tokens"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &list))
+	require.Len(t, list.Tokens, 2, "the access and the refresh token")
+	assert.Equal(t, "access", list.Tokens[0].Kind)
+	assert.Equal(t, "Location", list.Tokens[0].Claims.AuthClass)
+	family := list.Tokens[0].Family
+
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/oauth/tokens/"+tk.AccessToken+"/expire", nil).Status, "by the JWT itself")
+	assert.Equal(t, http.StatusUnauthorized, h.do(call{path: "/contacts/" + ada, token: &tk.AccessToken}).Status)
+	assert.Equal(t, http.StatusNotFound, h.admin("POST", "/_mock/oauth/tokens/nope/expire", nil).Status)
+
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/oauth/refresh-tokens/"+oauth.TokenID(tk.RefreshToken)+"/consume", nil).Status)
+	assert.Equal(t, http.StatusUnauthorized, h.refresh(tk.RefreshToken).Status, "another replica used it")
+	assert.Equal(t, http.StatusBadRequest, h.admin("POST", "/_mock/oauth/refresh-tokens/"+oauth.TokenID(tk.AccessToken)+"/consume", nil).Status, "an access token")
+
+	other := h.locationTokens()
+	r = h.admin("POST", "/_mock/oauth/families/"+family+"/revoke", nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, http.StatusOK, h.do(call{path: "/contacts/" + ada, token: &other.AccessToken}).Status, "another family is untouched")
+	r = h.admin("GET", "/_mock/oauth/tokens?family="+family, nil)
+	require.NoError(t, json.Unmarshal(r.Body, &list))
+	for _, tok := range list.Tokens {
+		assert.Contains(t, []string{"revoked", "expired"}, tok.State, tok.ID)
+	}
+}
