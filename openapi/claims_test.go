@@ -52,7 +52,9 @@ func walkSchemas(s *openapi3.Schema, path string, visit func(path string, s *ope
 // document declares as HighLevel's oauth.json does: the README's claims about
 // the Contacts operations (closed bodies, one error schema) are not theirs.
 // TestOAuthOperationsSayHowTheyAuthenticate checks what they declare.
-func isOAuth(op *openapi.Operation) bool { return slices.Contains(op.Route.Operation.Tags, "OAuth 2.0") }
+func isOAuth(op *openapi.Operation) bool {
+	return slices.Contains(op.Route.Operation.Tags, "OAuth 2.0")
+}
 
 func closed(s *openapi3.Schema) bool {
 	return s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
