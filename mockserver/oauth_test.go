@@ -747,3 +747,8 @@ func TestOAuthAdminExpiresRevokesAndLists(t *testing.T) {
 		assert.Contains(t, []string{"revoked", "expired"}, tok.State, tok.ID)
 	}
 }
+
+// oauthAuthorizeInput installs the default app from location 1's view.
+func oauthAuthorizeInput() oauth.AuthorizeInput {
+	return oauth.AuthorizeInput{ClientID: clientID, LocationIDs: []string{locationID}}
+}
