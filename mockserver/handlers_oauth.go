@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/oauth"
 )
 
@@ -24,7 +25,11 @@ func (s *Server) getAccessToken(ctx context.Context, rq *request) (int, any, err
 			in.ClientID, in.ClientSecret = id, secret
 		}
 	}
-	resp, e := s.oauth.Token(oauthCause(ctx, rq), in)
+	cause := crm.Cause{OperationID: rq.op.ID, TraceID: rq.traceID}
+	if app, ok := s.oauth.AppByClientID(in.ClientID); ok {
+		cause.App = app.ID // the changes are the app's, as a token's requests are
+	}
+	resp, e := s.oauth.Token(oauth.WithCause(ctx, cause), in)
 	if e != nil {
 		return s.oauthRefusal(rq, e)
 	}

@@ -2,10 +2,12 @@ package mockserver_test
 
 import (
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"html"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -751,4 +754,42 @@ func TestOAuthAdminExpiresRevokesAndLists(t *testing.T) {
 // oauthAuthorizeInput installs the default app from location 1's view.
 func oauthAuthorizeInput() oauth.AuthorizeInput {
 	return oauth.AuthorizeInput{ClientID: clientID, LocationIDs: []string{locationID}}
+}
+
+// TestOAuthTokensVerifyWithTheJWKS: the access token is an RS256 JWT with
+// GHL's claims, signed by the key GET /_mock/oauth/jwks publishes.
+func TestOAuthTokensVerifyWithTheJWKS(t *testing.T) {
+	h := setupOAuth(t)
+	tk := h.locationTokens()
+	r := h.admin("GET", "/_mock/oauth/jwks", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var set struct {
+		Keys []struct{ Kid, N, E string } `json:"keys"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &set))
+	require.Len(t, set.Keys, 1)
+	n, err := base64.RawURLEncoding.DecodeString(set.Keys[0].N)
+	require.NoError(t, err)
+	e, err := base64.RawURLEncoding.DecodeString(set.Keys[0].E)
+	require.NoError(t, err)
+	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+	claims := jwt.MapClaims{}
+	tok, err := jwt.ParseWithClaims(tk.AccessToken, claims, func(tok *jwt.Token) (any, error) {
+		assert.Equal(t, set.Keys[0].Kid, tok.Header["kid"])
+		return pub, nil
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
+	require.NoError(t, err)
+	require.True(t, tok.Valid)
+	assert.Equal(t, "Location", claims["authClass"])
+	assert.Equal(t, h.loc, claims["authClassId"])
+	assert.Equal(t, "INTEGRATION", claims["source"])
+	assert.Equal(t, clientID, claims["sourceId"])
+	assert.Equal(t, "OAUTH", claims["channel"])
+	meta, _ := claims["oauthMeta"].(map[string]any)
+	assert.Equal(t, []any{"contacts.readonly", "contacts.write"}, meta["scopes"])
+	assert.Equal(t, appID, meta["client"])
+	iat, _ := claims["iat"].(float64)
+	exp, _ := claims["exp"].(float64)
+	assert.InDelta(t, 86400, exp-iat, 0.001)
+	assert.Equal(t, float64(h.clock.Now().UnixMilli())/1000, iat, "fractional seconds on the mock's clock")
 }
