@@ -58,6 +58,9 @@ func (s *Server) initOAuth(ctx context.Context, grants map[string]json.RawMessag
 		cfg.State = snap
 	}
 	svc, err := oauth.New(cfg)
+	if err != nil && cfg.State != nil {
+		return fmt.Errorf("--state %s: its OAuth state does not fit the fixtures (was an app, a company or a location taken out of them?): %w", s.db.Path(), err)
+	}
 	if err != nil {
 		return fmt.Errorf("mockserver: %w", err)
 	}

@@ -793,3 +793,18 @@ func TestOAuthTokensVerifyWithTheJWKS(t *testing.T) {
 	assert.InDelta(t, 86400, exp-iat, 0.001)
 	assert.Equal(t, float64(h.clock.Now().UnixMilli())/1000, iat, "fractional seconds on the mock's clock")
 }
+
+// TestOAuthStateThatNoLongerFitsTheFixtures: a state database whose installs
+// name an app the fixtures no longer have is refused at start-up, saying so.
+func TestOAuthStateThatNoLongerFitsTheFixtures(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setupOAuth(t, withState(path))
+	h.ts.Close()
+	require.NoError(t, h.srv.CloseState())
+	fx := *h.fx
+	fx.Apps = fx.Apps[:3] // without the marketplace app
+	_, err := mockserver.New(mockserver.Config{Fixtures: &fx, StatePath: path})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "its OAuth state does not fit the fixtures")
+	assert.Contains(t, err.Error(), appID)
+}
