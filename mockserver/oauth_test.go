@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/ghlmock/ghlmock/mockserver"
 	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/fixture"
 	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 )
@@ -807,4 +809,23 @@ func TestOAuthStateThatNoLongerFitsTheFixtures(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "its OAuth state does not fit the fixtures")
 	assert.Contains(t, err.Error(), appID)
+}
+
+// TestOAuthNewStateHoldsTheFixturesInstalls: a new state database is given
+// the fixtures' installs ("state:init"), so that a restart serves them from
+// the database, not from fixtures that may have changed since.
+func TestOAuthNewStateHoldsTheFixturesInstalls(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	h := setupOAuth(t, withState(path))
+	h2 := restart(t, h, path, withOAuthKey(t), func(c *mockserver.Config) {
+		fx := *c.Fixtures
+		fx.Apps = slices.Clone(fx.Apps)
+		app := *fx.Apps[3].OAuth
+		app.Installs = []fixture.Install{{UserType: "Company", CompanyID: companyID, LocationIDs: []string{locationID}}}
+		fx.Apps[3].OAuth = &app
+		c.Fixtures = &fx
+	})
+	installs := h2.admin("GET", "/_mock/oauth/installs", nil).JSON(t)["installs"].([]any)
+	require.Len(t, installs, 1)
+	assert.Len(t, installs[0].(map[string]any)["locations"], 2, "the database's install (both locations), not the changed fixtures' (one)")
 }
