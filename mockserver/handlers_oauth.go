@@ -60,15 +60,16 @@ func (s *Server) getInstalledLocation(_ context.Context, rq *request) (int, any,
 	return http.StatusOK, resp, nil
 }
 
-// v3Only serves an operation that exists only under Version v3 (the paths v3
-// renamed): any other Version gets Express's 404, as live.
-func (s *Server) v3Only(h handlerFunc) handlerFunc {
-	return func(ctx context.Context, rq *request) (int, any, error) {
-		if rq.r.Header.Get("Version") != "v3" {
-			return 0, nil, routeNotFound(rq.r.Method, rq.r.URL.EscapedPath())
-		}
-		return h(ctx, rq)
+// checkRouteVersion answers Express's 404 for a path that exists only under
+// another Version (the paths v3 renamed), before anything else is looked
+// at, as GHL's router does.
+func (s *Server) checkRouteVersion(rq *request) *apiError {
+	if v := rq.op.onlyVersion; v != "" && rq.r.Header.Get("Version") != v {
+		e := routeNotFound(rq.r.Method, rq.r.URL.EscapedPath())
+		e.why = "this path exists under Version " + v + " only"
+		return e
 	}
+	return nil
 }
 
 // oauthRefusal answers package oauth's refusal: the token endpoint's OAuth

@@ -407,6 +407,8 @@ func TestOAuthV3Paths(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, r.Status)
 	assert.Equal(t, "Cannot POST /oauth/location-token", errorMessage(t, r))
 	assert.Equal(t, http.StatusCreated, h.post("/oauth/location-token", form, co.AccessToken, "v3").Status)
+	r = h.post("/oauth/location-token", form, "", "2021-07-28")
+	assert.Equal(t, http.StatusNotFound, r.Status, "no route, whatever the token: %s", r.Body)
 	q := "?companyId=" + companyID + "&appId=" + appID
 	assert.Equal(t, http.StatusNotFound, h.get("/oauth/installed-locations"+q, co.AccessToken, "2021-07-28").Status)
 	assert.Equal(t, http.StatusOK, h.get("/oauth/installed-locations"+q, co.AccessToken, "v3").Status)

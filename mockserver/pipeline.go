@@ -133,6 +133,10 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 // pipeline runs a request through GHL's steps, in the real API's order; the
 // first step that refuses it answers.
 func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
+	if e := s.checkRouteVersion(rq); e != nil { // 404: a path that exists under another Version only
+		s.refuse(w, rq, e)
+		return
+	}
 	if e := s.authenticate(rq); e != nil { // 401: no, unknown or expired token
 		s.refuse(w, rq, e)
 		return

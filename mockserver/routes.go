@@ -71,9 +71,9 @@ func (s *Server) handlers() map[string]handlerFunc {
 		// OAuth (handlers_oauth.go)
 		"get-access-token":             s.getAccessToken,
 		"get-location-access-token":    s.getLocationAccessToken,
-		"get-location-access-token-v3": s.v3Only(s.getLocationAccessToken),
+		"get-location-access-token-v3": s.getLocationAccessToken,
 		"get-installed-location":       s.getInstalledLocation,
-		"get-installed-location-v3":    s.v3Only(s.getInstalledLocation),
+		"get-installed-location-v3":    s.getInstalledLocation,
 	}
 }
 
@@ -96,6 +96,9 @@ type operation struct {
 	writes bool
 	// auth is how it is authenticated (x-ghlmock-auth; oauth_server.go).
 	auth opAuth
+	// onlyVersion, when set, is the one Version the path exists under
+	// (x-ghlmock-version: the paths v3 renamed).
+	onlyVersion string
 }
 
 // ServeHTTP serves the operation for a caller that routed the request with
@@ -127,6 +130,7 @@ func (s *Server) buildRoutes() error {
 		if sc := validation.BodySchema(o); sc != nil {
 			_, op.bodyLocation = sc.Properties["locationId"]
 		}
+		op.onlyVersion, _ = o.Route.Operation.Extensions["x-ghlmock-version"].(string)
 		if op.auth = opAuthOf(o.Route.Operation.Extensions); op.auth != authBearer {
 			// Not a location's operation: no location check (a Company
 			// token has none; locationToken names the one it asks for).

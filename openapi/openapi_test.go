@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -125,6 +126,9 @@ func TestOAuthOperationsSayHowTheyAuthenticate(t *testing.T) {
 		op, ok := spec.Operation(o.id)
 		require.True(t, ok, o.id)
 		assert.Equal(t, o.auth, op.Route.Operation.Extensions["x-ghlmock-auth"], o.id)
+		if strings.Contains(o.path, "-") {
+			assert.Equal(t, "v3", op.Route.Operation.Extensions["x-ghlmock-version"], "%s: the v3 renames exist under v3 only", o.id)
+		}
 		version := op.Route.Operation.Parameters.GetByInAndName("header", "Version")
 		assert.Equal(t, o.auth == "agency", version != nil && version.Required, "%s: Version required", o.id)
 		if rb := op.Route.Operation.RequestBody; rb != nil {
