@@ -108,3 +108,15 @@ func (s *Server) oauthUnsaved(e *oauth.Error) *apiError {
 	}
 	return nil
 }
+
+// getLocationAccessTokenV3 serves POST /oauth/location-token, v3's name for
+// POST /oauth/locationToken, which it answers alike.
+func (s *Server) getLocationAccessTokenV3(ctx context.Context, rq *request) (int, any, error) {
+	return s.getLocationAccessToken(ctx, rq)
+}
+
+// getInstalledLocationV3 serves GET /oauth/installed-locations, v3's name
+// for GET /oauth/installedLocations, which it answers alike.
+func (s *Server) getInstalledLocationV3(ctx context.Context, rq *request) (int, any, error) {
+	return s.getInstalledLocation(ctx, rq)
+}

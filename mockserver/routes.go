@@ -71,9 +71,9 @@ func (s *Server) handlers() map[string]handlerFunc {
 		// OAuth (handlers_oauth.go)
 		"get-access-token":             s.getAccessToken,
 		"get-location-access-token":    s.getLocationAccessToken,
-		"get-location-access-token-v3": s.getLocationAccessToken,
+		"get-location-access-token-v3": s.getLocationAccessTokenV3,
 		"get-installed-location":       s.getInstalledLocation,
-		"get-installed-location-v3":    s.getInstalledLocation,
+		"get-installed-location-v3":    s.getInstalledLocationV3,
 	}
 }
 
