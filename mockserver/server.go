@@ -162,8 +162,9 @@ type Server struct {
 
 // Changes counts the changes to the state made through the API (successful
 // writes: the operations that need contacts.write), and by the admin API's
-// reset and state import. A caller that persists the state saves it when the
-// count has moved (serve --state does, every --state-every).
+// reset and state import: a caller can tell whether the state changed
+// since it last looked (Config.StatePath needs no such help: it commits
+// every change as it is made).
 func (s *Server) Changes() uint64 { return s.changes.Load() }
 
 // New builds a server: it loads the document and fixtures, generates the
