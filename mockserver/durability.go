@@ -84,6 +84,7 @@ func (s *Server) openState(ctx context.Context) error {
 		s.log.Warn("the state database was not closed cleanly (a crash or a kill): loaded what was committed", "file", db.Path())
 	}
 	s.records = st.Records
+	s.grants = st.Records[crm.KindGrant]
 	if err := s.loadTokens(st.Records[crm.KindToken]); err != nil {
 		return fmt.Errorf("--state %s: %w", db.Path(), err)
 	}
@@ -102,6 +103,9 @@ func (s *Server) undo(cs []crm.Change) {
 		case isWebhookKind(c.Kind):
 			// The webhooks' own records: memory stays as it is, and the
 			// database catches up with the next change of each.
+		case c.Kind == crm.KindGrant:
+			// Package oauth undoes its own: its change hook returns the
+			// commit's error (oauthChanges).
 		case c.Kind == crm.KindDataset && c.ID == crm.AllLocations:
 			if r, ok := c.Before.(*resetUndo); ok {
 				s.store.Store(r.store)

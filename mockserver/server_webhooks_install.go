@@ -16,7 +16,15 @@ import (
 // INSTALL for it, one taken off UNINSTALL; an install removed sends
 // UNINSTALL for each location it had (or the company). Other grants (codes,
 // tokens, keys, snapshots) send nothing.
+//
+// A snapshot's records — the fixtures' installs put back at start-up
+// (state:init) or by a reset, an import of the OAuth state — are state
+// restored, not apps installed: they send nothing.
 func installEvents(c crm.Change) []webhooks.Event {
+	switch c.Cause.OperationID {
+	case "state:init", "admin:reset", "admin:oauth-import":
+		return nil
+	}
 	before, _ := c.Before.(*oauth.Install)
 	after, _ := c.After.(*oauth.Install)
 	if before == nil && after == nil {

@@ -822,3 +822,54 @@ func TestRunTimeWorkflowCustomWebhook(t *testing.T) {
 	assert.Equal(t, "missing", got[0].Signature)
 	assert.Contains(t, got[0].Body, `"name":"Ada Lovelace"`)
 }
+
+// Through the OAuth admin: uninstalling the default OAuth app sends its
+// UNINSTALL, installing it again its INSTALL; a reset, which puts the
+// fixtures' installs back, sends none.
+func TestOAuthAdminInstallsSendTheirWebhooks(t *testing.T) {
+	h := setup(t)
+	const oauthApp = "6650e2c1a8b4f7d3e9c01a2e"
+	r := h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/oauth", "app": oauthApp, "events": []string{"INSTALL", "UNINSTALL"}})
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	r = h.admin("GET", "/_mock/oauth/installs", nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var list struct {
+		Installs []struct {
+			ID    string `json:"id"`
+			AppID string `json:"appId"`
+		} `json:"installs"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &list), "%s", r.Body)
+	id := ""
+	for _, in := range list.Installs {
+		if in.AppID == oauthApp {
+			id = in.ID
+		}
+	}
+	require.NotEmpty(t, id, "the fixtures install the OAuth app: %s", r.Body)
+	r = h.admin("DELETE", "/_mock/oauth/installs/"+id, nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	h.flush()
+	got := h.srv.Sink().Received("oauth")
+	require.NotEmpty(t, got, "an UNINSTALL per location")
+	for _, rec := range got {
+		assert.Equal(t, "UNINSTALL", rec.Type)
+		assert.True(t, rec.Verified)
+	}
+	n := len(got)
+	r = h.admin("POST", "/_mock/oauth/installs", map[string]any{"appId": oauthApp, "locationIds": []string{h.loc}})
+	require.Contains(t, []int{200, 201}, r.Status, "%s", r.Body)
+	h.flush()
+	got = h.srv.Sink().Received("oauth")
+	require.Len(t, got, n+1)
+	assert.Equal(t, "INSTALL", got[n].Type)
+	assert.Contains(t, got[n].Body, `"locationId":"`+h.loc+`"`)
+
+	h.srv.Sink().Clear("oauth")
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/reset", nil).Status)
+	r = h.admin("POST", "/_mock/webhooks/subscriptions", map[string]any{"url": h.ts.URL + "/_mock/sink/oauth", "app": oauthApp})
+	require.Equal(t, http.StatusCreated, r.Status)
+	require.Equal(t, http.StatusOK, h.admin("POST", "/_mock/reset", nil).Status)
+	h.flush()
+	assert.Empty(t, h.srv.Sink().Received("oauth"), "a reset restores installs, it installs nothing")
+}
