@@ -54,6 +54,7 @@ func DeliveriesInStateForTest(ctx context.Context, path string) ([]webhooks.Deli
 // PublishForTest publishes a change on the server's change feed, as a
 // write of another part of the server (an OAuth install) would.
 func PublishForTest(s *Server, c crm.Change) { s.feed.Publish(context.Background(), c) }
+
 // SubscribeForTest calls fn with every change the server's feed delivers.
 func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) {
 	return s.feed.Subscribe(fn)
