@@ -270,3 +270,25 @@ func TestFixturesJSONListsWebhookSubscriptions(t *testing.T) {
 	assert.Contains(t, s.Events, "ContactCreate")
 	assert.Len(t, s.Locations, 1)
 }
+
+// --webhook-url is repeatable, and GHLMOCK_WEBHOOK_URL takes a list.
+func TestServeWebhookURLFlagAndEnvironment(t *testing.T) {
+	base, _ := startServe(t, map[string]string{"GHLMOCK_WEBHOOK_URL": "http://127.0.0.1:1/a, http://127.0.0.1:1/b"}, "--addr", "127.0.0.1:0")
+	var subs struct {
+		Subscriptions []struct {
+			ID, URL, Source string
+		}
+	}
+	require.NoError(t, json.Unmarshal(admin(t, base, "GET", "/_mock/webhooks/subscriptions", ""), &subs))
+	require.Len(t, subs.Subscriptions, 2)
+	assert.Equal(t, "http://127.0.0.1:1/b", subs.Subscriptions[1].URL)
+	assert.Equal(t, "flag", subs.Subscriptions[0].Source)
+
+	base, _ = startServe(t, nil, "--addr", "127.0.0.1:0", "--webhook-url", "http://127.0.0.1:1/x", "--webhook-url", "http://127.0.0.1:1/y", "--webhook-retry", "ghl-429")
+	require.NoError(t, json.Unmarshal(admin(t, base, "GET", "/_mock/webhooks/subscriptions", ""), &subs))
+	assert.Len(t, subs.Subscriptions, 2)
+	_, _, err := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-retry", "sometimes")
+	assert.ErrorContains(t, err, "--webhook-retry")
+	_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-url", "ftp://nope")
+	assert.ErrorContains(t, err, "url must be an absolute http or https URL")
+}
