@@ -50,6 +50,8 @@ type serveFlags struct {
 	grace       time.Duration
 	pprof       bool
 	now         string
+	tls         bool
+	tlsDir      string
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -93,6 +95,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.stateSync, "state-sync", false, "with --state, make every commit wait for the disk, so that an operating-system crash or power cut loses nothing either (default: a killed process loses nothing)")
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
+	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate for services.leadconnectorhq.com and the loopback names, signed by the mock's own CA (see ghlmock tls ca)")
+	fs.StringVar(&f.tlsDir, "tls-dir", "", "directory the --tls CA is kept in (default: in the --state database, else ghlmock/tls in the user's configuration directory)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
@@ -207,9 +211,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
+	scheme := "http"
+	if f.tls {
+		if httpSrv.TLSConfig, err = serveTLSConfig(ctx, &f, srv, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		scheme = "https"
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
-	fmt.Fprintf(stdout, "ghlmock listening on http://%s\n", ln.Addr())
+	go func() {
+		if f.tls {
+			errc <- httpSrv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- httpSrv.Serve(ln)
+	}()
+	fmt.Fprintf(stdout, "ghlmock listening on %s://%s\n", scheme, ln.Addr())
 
 	select {
 	case err := <-errc:
