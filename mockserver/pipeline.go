@@ -80,6 +80,7 @@ type statusWriter struct {
 	bytes   int
 	capture int
 	body    []byte
+	head    bool // a HEAD request: the headers GET would send, no body
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -92,6 +93,9 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if w.head {
+		return len(b), nil
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
@@ -108,7 +112,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // parameters it matched.
 func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request, vars map[string]string) {
 	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
-	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes} // one allocation with the request
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead} // one allocation with the request
 	sw := &rq.sw
 	defer func() {
 		if v := recover(); v != nil {
@@ -309,7 +313,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Mess
 // serveNotFound answers paths and methods no operation has, as Express does.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, op: notFoundOp, traceID: newTraceID(), start: time.Now()}
-	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes}
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead}
 	e := routeNotFound(r.Method, r.URL.EscapedPath())
 	rq.why = "no operation has this method and path"
 	s.writeError(&rq.sw, rq, e)

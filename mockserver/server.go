@@ -92,6 +92,11 @@ type Config struct {
 	// being killed).
 	StateSync bool
 
+	// CORSOrigins lets browser pages of these origins call the GHL API
+	// routes: "*" for any, or origins such as https://app.example.com.
+	// Preflights are answered; the admin API stays closed to other origins.
+	CORSOrigins []string
+
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
 }
@@ -120,6 +125,7 @@ type Server struct {
 	store  atomic.Pointer[inmem.Store]
 	router *mux.Router
 	ops    map[string]*operation // by operationId
+	cors   *cors                 // nil: CORS off
 
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
@@ -192,6 +198,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.RetryAfter != nil {
 		s.settings.RetryAfter = *cfg.RetryAfter
+	}
+	var err error
+	if s.cors, err = newCORS(cfg.CORSOrigins); err != nil {
+		return nil, err
 	}
 	s.limiter = ratelimit.New(s.clock.Now)
 	s.tokens = newTokens(s.fixtureTokens())

@@ -52,6 +52,7 @@ type serveFlags struct {
 	now         string
 	tls         bool
 	tlsDir      string
+	corsOrigins string
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -97,6 +98,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
 	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate for services.leadconnectorhq.com and the loopback names, signed by the mock's own CA (see ghlmock tls ca)")
 	fs.StringVar(&f.tlsDir, "tls-dir", "", "directory the --tls CA is kept in (default: in the --state database, else ghlmock/tls in the user's configuration directory)")
+	fs.StringVar(&f.corsOrigins, "cors-origins", "", "comma-separated origins whose web pages may call the GHL API routes (CORS), e.g. http://localhost:3000, or * for any (default: none; never the admin API)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
@@ -172,6 +174,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Pprof:               f.pprof,
 		StatePath:           f.state,
 		StateSync:           f.stateSync,
+		CORSOrigins:         splitList(f.corsOrigins),
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
