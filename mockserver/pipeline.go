@@ -207,6 +207,9 @@ func (s *Server) record(rq *request, status int) {
 		}
 	}
 	dur := time.Since(rq.start)
+	if s.metrics != nil {
+		s.metrics.observe(rq, status, dur)
+	}
 	path := journal.Truncate(rq.r.URL.Path, maxJournalURL)
 	e := journal.Entry{
 		Time:        s.clock.Now().Truncate(time.Millisecond),

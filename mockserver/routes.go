@@ -88,6 +88,8 @@ type operation struct {
 	// writes reports that the operation changes state: it needs
 	// contacts.write (search, a POST, needs only contacts.readonly).
 	writes bool
+	// metrics are its metrics, with Config.Metrics.
+	metrics *opMetrics
 }
 
 // ServeHTTP serves the operation for a caller that routed the request with
@@ -117,6 +119,9 @@ func (s *Server) buildRoutes() error {
 		op.queryLocation = o.Route.Operation.Parameters.GetByInAndName("query", "locationId") != nil
 		if sc := validation.BodySchema(o); sc != nil {
 			_, op.bodyLocation = sc.Properties["locationId"]
+		}
+		if s.metrics != nil {
+			op.metrics = s.metrics.forOperation(o.ID)
 		}
 		s.ops[o.ID] = op
 		return op

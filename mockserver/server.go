@@ -96,6 +96,8 @@ type Config struct {
 	// routes: "*" for any, or origins such as https://app.example.com.
 	// Preflights are answered; the admin API stays closed to other origins.
 	CORSOrigins []string
+	// Metrics serves Prometheus metrics at /_mock/metrics (see metrics.go).
+	Metrics bool
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -126,6 +128,8 @@ type Server struct {
 	router *mux.Router
 	ops    map[string]*operation // by operationId
 	cors   *cors                 // nil: CORS off
+	// metrics, with Config.Metrics, are the server's Prometheus metrics.
+	metrics *metrics
 
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
@@ -231,6 +235,9 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.store.Store(st)
+	}
+	if cfg.Metrics {
+		s.metrics = newMetrics(s)
 	}
 	if err := s.buildRoutes(); err != nil {
 		return nil, err

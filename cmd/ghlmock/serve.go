@@ -53,6 +53,7 @@ type serveFlags struct {
 	tls         bool
 	tlsDir      string
 	corsOrigins string
+	metrics     bool
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -99,6 +100,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate for services.leadconnectorhq.com and the loopback names, signed by the mock's own CA (see ghlmock tls ca)")
 	fs.StringVar(&f.tlsDir, "tls-dir", "", "directory the --tls CA is kept in (default: in the --state database, else ghlmock/tls in the user's configuration directory)")
 	fs.StringVar(&f.corsOrigins, "cors-origins", "", "comma-separated origins whose web pages may call the GHL API routes (CORS), e.g. http://localhost:3000, or * for any (default: none; never the admin API)")
+	fs.BoolVar(&f.metrics, "metrics", true, "serve Prometheus metrics at /_mock/metrics (admin-protected like the rest of /_mock/)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
@@ -175,6 +177,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		StatePath:           f.state,
 		StateSync:           f.stateSync,
 		CORSOrigins:         splitList(f.corsOrigins),
+		Metrics:             f.metrics,
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
