@@ -38,8 +38,8 @@ type metrics struct {
 	deliveries *prometheus.CounterVec
 	attempts   *prometheus.CounterVec
 
-	unrouted *opMetrics  // requests no operation has (GHL's 404)
-	limitedC sync.Map    // app + "\x00" + location → prometheus.Counter
+	unrouted *opMetrics // requests no operation has (GHL's 404)
+	limitedC sync.Map   // app + "\x00" + location → prometheus.Counter
 	handler  http.Handler
 }
 
