@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -27,7 +28,7 @@ import (
 
 // latencyBuckets span what the mock answers in (tens of microseconds) to
 // what a latency fault holds a request for (seconds).
-var latencyBuckets = []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+var latencyBuckets = []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .1, .5, 1, 2.5, 5, 10}
 
 // metrics is a server's registry and its metrics.
 type metrics struct {
@@ -237,20 +238,5 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 type slogPrinter struct{ s *Server }
 
 func (p slogPrinter) Println(v ...any) {
-	p.s.log.Warn("metrics", "error", fmtArgs(v))
-}
-
-func fmtArgs(v []any) string {
-	out := ""
-	for i, a := range v {
-		if i > 0 {
-			out += " "
-		}
-		if e, ok := a.(error); ok {
-			out += e.Error()
-		} else if s, ok := a.(string); ok {
-			out += s
-		}
-	}
-	return out
+	p.s.log.Warn("metrics", "error", fmt.Sprint(v...))
 }
