@@ -83,6 +83,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("POST /_mock/tokens", s.adminMintToken)
 	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
 	mux.HandleFunc("GET /_mock/metrics", s.adminMetrics)
+	s.workspaceRoutes(mux)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
 	if s.cfg.Pprof {

@@ -98,6 +98,12 @@ type Config struct {
 	CORSOrigins []string
 	// Metrics serves Prometheus metrics at /_mock/metrics (see metrics.go).
 	Metrics bool
+	// MaxWorkspaces bounds the workspaces that may exist at once (see
+	// workspaces.go); 0 means 64.
+	MaxWorkspaces int
+
+	// inWorkspace marks the server of a workspace: it has no workspaces.
+	inWorkspace bool
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -130,6 +136,8 @@ type Server struct {
 	cors   *cors                 // nil: CORS off
 	// metrics, with Config.Metrics, are the server's Prometheus metrics.
 	metrics *metrics
+	// ws are the workspaces this server serves (see workspaces.go).
+	ws workspaceSet
 
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
@@ -350,6 +358,7 @@ func (s *Server) restoreFaults() error {
 // request would keep the shutdown waiting.
 func (s *Server) Close() {
 	s.heldOnce.Do(func() { close(s.held) })
+	s.closeWorkspaces()
 }
 
 // CloseState commits what is queued for the state database, marks it as
