@@ -156,7 +156,11 @@ func (m *metrics) rateLimited(app, loc string) {
 
 // adminMetrics serves /_mock/metrics in Prometheus' text format.
 func (s *Server) adminMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.metrics == nil {
+	switch {
+	case s.cfg.inWorkspace:
+		adminError(w, http.StatusNotFound, "a workspace's requests are counted in the main mock's /_mock/metrics")
+		return
+	case s.metrics == nil:
 		adminError(w, http.StatusNotFound, "metrics are off: start the mock with --metrics (mockserver.Config.Metrics)")
 		return
 	}

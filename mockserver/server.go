@@ -104,6 +104,9 @@ type Config struct {
 
 	// inWorkspace marks the server of a workspace: it has no workspaces.
 	inWorkspace bool
+	// metricsOf, for a workspace, are its main mock's metrics, which count
+	// its requests too.
+	metricsOf *metrics
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -244,7 +247,10 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store.Store(st)
 	}
-	if cfg.Metrics {
+	switch {
+	case cfg.metricsOf != nil:
+		s.metrics = cfg.metricsOf
+	case cfg.Metrics:
 		s.metrics = newMetrics(s)
 	}
 	if err := s.buildRoutes(); err != nil {

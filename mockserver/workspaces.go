@@ -136,6 +136,7 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		JournalBodyBytes:    s.cfg.JournalBodyBytes,
 		CORSOrigins:         s.cfg.CORSOrigins,
 		inWorkspace:         true,
+		metricsOf:           s.metrics,
 	}
 	child, err := New(cfg)
 	if err != nil {

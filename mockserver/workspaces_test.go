@@ -198,6 +198,16 @@ func TestWorkspaceEndsAtItsTTLOrOnDelete(t *testing.T) {
 	assert.Empty(t, h.admin("GET", "/_mock/workspaces", nil).JSON(t)["workspaces"])
 }
 
+func TestWorkspaceRequestsCountInTheMainMetrics(t *testing.T) {
+	h := setup(t, withMetrics)
+	a := createWorkspace(t, h, nil)
+	require.Equal(t, 200, h.do(asWS(a, call{path: "/contacts/" + a.Locations[0].NamedContacts[0].ID})).Status)
+	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
+	f := scrape(t, h)
+	assert.Equal(t, 2.0, value(f, "ghlmock_requests_total", map[string]string{"operation_id": "get-contact", "status": "200"}))
+	assert.Equal(t, 404, h.admin("GET", a.Admin+"metrics", nil).Status, "a workspace has no metrics endpoint of its own")
+}
+
 func TestWorkspaceTokensMintedInItServeIt(t *testing.T) {
 	h := setup(t)
 	a := createWorkspace(t, h, nil)
