@@ -212,11 +212,12 @@ var (
 	descTasks        = prometheus.NewDesc("ghlmock_store_tasks", "Tasks, by location.", []string{"location_id"}, nil)
 	descNotes        = prometheus.NewDesc("ghlmock_store_notes", "Notes, by location.", []string{"location_id"}, nil)
 	descAppointments = prometheus.NewDesc("ghlmock_store_appointments", "Appointments, by location.", []string{"location_id"}, nil)
+	descWorkspaces   = prometheus.NewDesc("ghlmock_workspaces", "Workspaces that exist (see /_mock/workspaces).", nil, nil)
 	descDegraded     = prometheus.NewDesc("ghlmock_state_degraded", "1 while the --state database cannot commit (writes are answered 503), else 0; absent without --state.", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descContacts, descDeleted, descTasks, descNotes, descAppointments, descDegraded} {
+	for _, d := range []*prometheus.Desc{descContacts, descDeleted, descTasks, descNotes, descAppointments, descWorkspaces, descDegraded} {
 		ch <- d
 	}
 }
@@ -229,6 +230,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descNotes, prometheus.GaugeValue, float64(st.Notes), st.ID)
 		ch <- prometheus.MustNewConstMetric(descAppointments, prometheus.GaugeValue, float64(st.Appointments), st.ID)
 	}
+	ch <- prometheus.MustNewConstMetric(descWorkspaces, prometheus.GaugeValue, float64(c.s.ws.n.Load()))
 	if db := c.s.db; db != nil {
 		v := 0.0
 		if err, _ := db.Health(); err != nil {

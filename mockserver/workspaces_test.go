@@ -205,6 +205,7 @@ func TestWorkspaceRequestsCountInTheMainMetrics(t *testing.T) {
 	require.Equal(t, 200, h.do(call{path: "/contacts/" + ada}).Status)
 	f := scrape(t, h)
 	assert.Equal(t, 2.0, value(f, "ghlmock_requests_total", map[string]string{"operation_id": "get-contact", "status": "200"}))
+	assert.Equal(t, 1.0, value(f, "ghlmock_workspaces", nil))
 	assert.Equal(t, 404, h.admin("GET", a.Admin+"metrics", nil).Status, "a workspace has no metrics endpoint of its own")
 }
 
