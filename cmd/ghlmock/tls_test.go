@@ -194,3 +194,17 @@ func needTool(t *testing.T, reason string) {
 	}
 	t.Skip(reason)
 }
+
+// TestTLSCAWithABusyStateDatabaseWithoutACA: a mock serving --state
+// without --tls holds the database; tls ca cannot add a CA to it, and says
+// what to do.
+func TestTLSCAWithABusyStateDatabaseWithoutACA(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "mock.db")
+	_, stop := startServe(t, nil, "--addr", "127.0.0.1:0", "--state", state)
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), []string{"tls", "ca", "--state", state}, &stdout, &stderr, func(string) string { return "" })
+	assert.ErrorContains(t, err, "restart that one with --tls")
+	assert.Empty(t, stdout.String())
+	require.NoError(t, stop())
+	assert.NotEmpty(t, caPEM(t, "--state", state), "once it stopped, tls ca makes the CA in the database")
+}
