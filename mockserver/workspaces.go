@@ -245,14 +245,24 @@ func (s *Server) workspaceFor(r *http.Request) *Server {
 		return nil
 	}
 	now := s.clock.Now()
+	var found *Server
+	expired := false
 	s.ws.mu.RLock()
-	defer s.ws.mu.RUnlock()
 	for _, ws := range s.ws.byID {
-		if _, ok := ws.srv.tokens.lookup(tok); ok && now.Before(ws.expires) {
-			return ws.srv
+		if !now.Before(ws.expires) {
+			expired = true
+			continue
+		}
+		if _, ok := ws.srv.tokens.lookup(tok); ok {
+			found = ws.srv
+			break
 		}
 	}
-	return nil
+	s.ws.mu.RUnlock()
+	if expired {
+		s.sweepWorkspaces() // free it now, not at the next admin call
+	}
+	return found
 }
 
 // contractVars are the target variables of ghlmock contract against a
