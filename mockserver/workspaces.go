@@ -135,8 +135,11 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		JournalSize:         s.cfg.JournalSize,
 		JournalBodyBytes:    s.cfg.JournalBodyBytes,
 		CORSOrigins:         s.cfg.CORSOrigins,
-		inWorkspace:         true,
-		metricsOf:           s.metrics,
+		// Its admin API is reached through this one's, with the same
+		// request: the same token lets it through both checks.
+		AdminToken:  s.cfg.AdminToken,
+		inWorkspace: true,
+		metricsOf:   s.metrics,
 	}
 	child, err := New(cfg)
 	if err != nil {

@@ -257,3 +257,16 @@ func TestWorkspaceGoAPI(t *testing.T) {
 	_, err = h.srv.CreateWorkspace(t.Context(), mockserver.WorkspaceOptions{TTL: time.Millisecond})
 	assert.Error(t, err)
 }
+
+// TestWorkspaceAdminBehindTheAdminToken: with an admin token, a workspace's
+// admin API needs it as the main one does, and passes with it.
+func TestWorkspaceAdminBehindTheAdminToken(t *testing.T) {
+	h := setup(t, func(c *mockserver.Config) { c.AdminToken = "s3cret" })
+	assert.Equal(t, 401, h.admin("POST", "/_mock/workspaces", nil).Status)
+	r := h.admin("POST", "/_mock/workspaces", map[string]any{"name": "x"}, "s3cret")
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	var ws wsInfo
+	require.NoError(t, json.Unmarshal(r.Body, &ws))
+	assert.Equal(t, 401, h.admin("GET", ws.Admin+"requests", nil).Status)
+	assert.Equal(t, 200, h.admin("GET", ws.Admin+"requests", nil, "s3cret").Status)
+}
