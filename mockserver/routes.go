@@ -142,6 +142,7 @@ var varsPool = sync.Pool{New: func() any { return make(map[string]string, openap
 // ServeHTTP routes the request with the router, once: the route that
 // matches carries the operation and its path parameters to the pipeline.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.limitBodyTime(w, r) // body_limits.go
 	if s.ws.n.Load() > 0 && !strings.HasPrefix(r.URL.Path, adminPrefix) {
 		if ws := s.workspaceFor(r); ws != nil { // a workspace's token: its own mock answers
 			ws.ServeHTTP(w, r)

@@ -129,6 +129,8 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		Logger:              s.log.With("workspace", id),
 		Spec:                s.spec,
 		MaxBodyBytes:        s.cfg.MaxBodyBytes,
+		BodyTimeout:         s.cfg.BodyTimeout,
+		AllowedHosts:        s.cfg.AllowedHosts,
 		RateLimits:          s.cfg.RateLimits,
 		RetryAfter:          s.cfg.RetryAfter,
 		Faults:              s.cfg.Faults,

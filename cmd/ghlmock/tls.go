@@ -144,3 +144,9 @@ func serveTLSConfig(ctx context.Context, f *serveFlags, srv *mockserver.Server, 
 		"trust", trust+" > ghlmock-ca.pem; NODE_EXTRA_CA_CERTS=ghlmock-ca.pem")
 	return cfg, nil
 }
+
+// tlsHosts are the names serve --tls adds to the admin API's allowed hosts:
+// GHL's host, which a client reaches the mock by through a hosts entry or a
+// resolver of its own. No web page can rebind that name to the mock (its
+// owner is HighLevel), so it is as safe as localhost.
+func tlsHosts() []string { return []string{tlsca.Host} }

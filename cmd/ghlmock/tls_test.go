@@ -92,6 +92,10 @@ func TestServeTLSAnswersAsGHLsHost(t *testing.T) {
 	require.NoError(t, err, "the loopback address is in the certificate too")
 	assert.Equal(t, 200, status)
 
+	status, body, err = getContact(t, c, "https://services.leadconnectorhq.com/_mock/requests?limit=1")
+	require.NoError(t, err)
+	assert.Equal(t, 200, status, "the admin API answers under GHL's host too: %s", body)
+
 	// The tls.Config a Go user would write: the CA, ServerName GHL's host.
 	conn, err := tls.Dial("tcp", base[len("https://"):], &tls.Config{RootCAs: pool, ServerName: "services.leadconnectorhq.com"})
 	require.NoError(t, err)
