@@ -137,6 +137,7 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		JournalSize:         s.cfg.JournalSize,
 		JournalBodyBytes:    s.cfg.JournalBodyBytes,
 		CORSOrigins:         s.cfg.CORSOrigins,
+		OAuthKey:            s.cfg.OAuthKey,
 		// Its admin API is reached through this one's, with the same
 		// request: the same token lets it through both checks.
 		AdminToken:  s.cfg.AdminToken,

@@ -7,6 +7,7 @@
 //	ghlmock serve     [--addr 127.0.0.1:8080] [--seed 1] [--fixtures PATH] …
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
+//	ghlmock oauth     authorize|decode
 //	ghlmock tls ca    [--state FILE | --tls-dir DIR]
 //	ghlmock spec
 //	ghlmock version
@@ -48,6 +49,7 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock oauth      authorize an OAuth app on a running mock; decode a token
   ghlmock tls ca     print the certificate of the CA serve --tls uses
   ghlmock spec       print the embedded OpenAPI document
   ghlmock version    print the version
