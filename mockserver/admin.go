@@ -81,6 +81,8 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET /_mock/tokens", s.adminListTokens)
 	mux.HandleFunc("POST /_mock/tokens", s.adminMintToken)
 	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
+	mux.HandleFunc("GET /_mock/metrics", s.adminMetrics)
+	s.workspaceRoutes(mux)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
 	s.registerWebhookAdmin(mux) // admin_webhooks.go

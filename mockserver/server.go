@@ -111,6 +111,21 @@ type Config struct {
 	// made when the first token is (4096 bits: a second or two), kept in the
 	// state. Tests that start many mocks share one.
 	OAuthKey *rsa.PrivateKey
+	// CORSOrigins lets browser pages of these origins call the GHL API
+	// routes: "*" for any, or origins such as https://app.example.com.
+	// Preflights are answered; the admin API stays closed to other origins.
+	CORSOrigins []string
+	// Metrics serves Prometheus metrics at /_mock/metrics (see metrics.go).
+	Metrics bool
+	// MaxWorkspaces bounds the workspaces that may exist at once (see
+	// workspaces.go); 0 means 64.
+	MaxWorkspaces int
+
+	// inWorkspace marks the server of a workspace: it has no workspaces.
+	inWorkspace bool
+	// metricsOf, for a workspace, are its main mock's metrics, which count
+	// its requests too.
+	metricsOf *metrics
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -142,6 +157,11 @@ type Server struct {
 	store  atomic.Pointer[inmem.Store]
 	router *mux.Router
 	ops    map[string]*operation // by operationId
+	cors   *cors                 // nil: CORS off
+	// metrics, with Config.Metrics, are the server's Prometheus metrics.
+	metrics *metrics
+	// ws are the workspaces this server serves (see workspaces.go).
+	ws workspaceSet
 
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
@@ -227,6 +247,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RetryAfter != nil {
 		s.settings.RetryAfter = *cfg.RetryAfter
 	}
+	var err error
+	if s.cors, err = newCORS(cfg.CORSOrigins); err != nil {
+		return nil, err
+	}
 	s.limiter = ratelimit.New(s.clock.Now)
 	s.tokens = newTokens(s.fixtureTokens())
 	s.feed = changefeed.New()
@@ -255,6 +279,12 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.store.Store(st)
+	}
+	switch {
+	case cfg.metricsOf != nil:
+		s.metrics = cfg.metricsOf
+	case cfg.Metrics:
+		s.metrics = newMetrics(s)
 	}
 	if err := s.initOAuth(context.Background(), s.grants); err != nil {
 		if s.db != nil {
@@ -387,6 +417,7 @@ func (s *Server) restoreFaults() error {
 // request would keep the shutdown waiting.
 func (s *Server) Close() {
 	s.heldOnce.Do(func() { close(s.held) })
+	s.closeWorkspaces()
 }
 
 // CloseState commits what is queued for the state database, marks it as
