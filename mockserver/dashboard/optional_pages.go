@@ -1,0 +1,100 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
+)
+
+// webhooksAll selects every delivery the log holds, newest first, bounded.
+var webhooksAll = webhooks.Filter{Limit: 200}
+
+type webhooksView struct {
+	Available     bool
+	Subscriptions []webhooks.Subscription
+	Deliveries    []webhooks.Delivery
+	Paused        map[string]bool
+	Apps          []string
+}
+
+func (d *Dashboard) webhooksPage(w http.ResponseWriter, r *http.Request, p principal) {
+	v := webhooksView{}
+	if wh := d.cfg.Webhooks; wh != nil {
+		v.Available = true
+		v.Subscriptions = wh.Subscriptions()
+		v.Deliveries = wh.Deliveries(webhooksAll)
+		v.Paused = map[string]bool{}
+		for _, a := range wh.Paused() {
+			v.Paused[a] = true
+		}
+		seen := map[string]bool{}
+		for _, s := range v.Subscriptions {
+			if !seen[s.App] {
+				seen[s.App] = true
+				v.Apps = append(v.Apps, s.App)
+			}
+		}
+	}
+	d.page(w, r, p, "webhooks", "Webhooks", v)
+}
+
+func (d *Dashboard) redeliver(w http.ResponseWriter, r *http.Request, p principal) {
+	wh := d.cfg.Webhooks
+	if wh == nil {
+		d.fail(w, r, http.StatusNotImplemented, "webhooks are not available on this server")
+		return
+	}
+	dl, err := wh.Redeliver(r.PathValue("id"), false)
+	if err != nil {
+		d.fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, dl)
+}
+
+func (d *Dashboard) pauseApp(w http.ResponseWriter, r *http.Request, p principal) {
+	wh := d.cfg.Webhooks
+	if wh == nil {
+		d.fail(w, r, http.StatusNotImplemented, "webhooks are not available on this server")
+		return
+	}
+	switch app := r.PathValue("app"); r.PathValue("action") {
+	case "pause":
+		wh.Pause(app)
+	case "resume":
+		wh.Resume(app)
+	default:
+		d.fail(w, r, http.StatusNotFound, "pause or resume")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"paused": wh.Paused()})
+}
+
+type oauthView struct {
+	Available bool
+	Apps      []oauth.App
+	Installs  []oauth.Install
+	Tokens    []oauth.TokenInfo
+}
+
+func (d *Dashboard) oauthPage(w http.ResponseWriter, r *http.Request, p principal) {
+	v := oauthView{}
+	if o := d.cfg.OAuth; o != nil {
+		v = oauthView{Available: true, Apps: o.Apps(), Installs: o.Installs(), Tokens: o.Tokens(oauth.TokenFilter{})}
+	}
+	d.page(w, r, p, "oauth", "OAuth", v)
+}
+
+func (d *Dashboard) revokeToken(w http.ResponseWriter, r *http.Request, p principal) {
+	o := d.cfg.OAuth
+	if o == nil {
+		d.fail(w, r, http.StatusNotImplemented, "OAuth is not available on this server")
+		return
+	}
+	if err := o.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
+		d.fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"revoked": r.PathValue("id")})
+}
