@@ -89,8 +89,8 @@ type access int
 const (
 	accPage  access = iota // an HTML page: a login page when not let in
 	accRead                // JSON or a stream: 401 when not let in
-	accWrite                // a change: JSON body, CSRF token, same origin
-	accForm               // the login form
+	accWrite               // a change: JSON body, CSRF token, same origin
+	accForm                // the login form
 )
 
 type handler func(w http.ResponseWriter, r *http.Request, p principal)
