@@ -1,0 +1,166 @@
+package dashboard_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ghlmock/ghlmock/mockserver"
+	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
+)
+
+// The browser tests drive Debian's headless Chromium with chromedp. Without
+// Chromium a local run skips them, saying why; under CI=true they fail.
+
+// chromium finds the browser, or skips (fails under CI) the test.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	const why = "the dashboard's browser tests need Chromium: apt-get install -y chromium (.ci/run installs it)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+	return ""
+}
+
+// browser starts one headless Chromium for the test and returns a context
+// driving one tab in it. Every step below waits for what it needs with
+// chromedp's own waits; the deadline only keeps a broken page from hanging
+// the run.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // root in a container
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	require.NoError(t, chromedp.Run(ctx), "start Chromium")
+	return ctx
+}
+
+// textOf reads an element's text.
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var s string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)))
+	return s
+}
+
+// until waits for a JavaScript condition to hold in the page, across the
+// reloads a page makes after a change.
+func until(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	var lastErr error
+	for {
+		var ok bool
+		err := chromedp.Run(ctx, chromedp.Evaluate("!!("+js+")", &ok))
+		if err == nil && ok {
+			return
+		}
+		if err != nil {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v (last error: %v)", js, ctx.Err(), lastErr)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// TestInABrowser runs the dashboard's main paths in a real browser, one
+// Chromium for all of them (the machine is shared).
+func TestInABrowser(t *testing.T) {
+	srv := newMock(t, mockserver.Config{RateLimits: ratelimit.Limits{Burst: 3, Window: 10 * time.Second}})
+	ts := serve(t, srv)
+	ctx := browser(t)
+	ui := ts.URL + "/_mock/ui"
+
+	t.Run("search, open and edit a contact, and see it through the API and in the live list", func(t *testing.T) {
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(ui+"/contacts?locationId="+acme),
+			chromedp.WaitVisible("#contact-search", chromedp.ByQuery),
+			chromedp.SendKeys("#contact-search", "lovelace", chromedp.ByQuery),
+			chromedp.Click("#contact-search-go", chromedp.ByQuery),
+			chromedp.WaitVisible(`a.contact-link[href$="/`+ada+`"]`, chromedp.ByQuery),
+		))
+		assert.Contains(t, textOf(t, ctx, "#contacts tbody"), "Ada Lovelace", "the search found the seeded contact")
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Click(`a.contact-link[href$="/`+ada+`"]`, chromedp.ByQuery),
+			chromedp.WaitVisible("#contact-form", chromedp.ByQuery),
+			chromedp.SetValue(`#contact-form input[name="city"]`, "London", chromedp.ByQuery),
+			chromedp.Click("#save-contact", chromedp.ByQuery),
+		))
+		// The page reloads with the saved value.
+		until(t, ctx, `document.querySelector('#contact-form input[name="city"]') && document.querySelector('#contact-form input[name="city"]').dataset.was === "London"`)
+
+		// The live request list, then an API call it must show.
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+"/requests")))
+		until(t, ctx, `document.querySelector('#stream-state').textContent === "live"`)
+		res := apiGet(t, ts.URL, "/contacts/"+ada)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		var got struct {
+			Contact struct {
+				City string `json:"city"`
+			} `json:"contact"`
+		}
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&got))
+		assert.Equal(t, "London", got.Contact.City, "the API answers what the dashboard wrote")
+		until(t, ctx, fmt.Sprintf(`Array.from(document.querySelectorAll('#requests tbody tr.req td.path')).some(td => td.textContent === "/contacts/%s")`, ada))
+	})
+
+	t.Run("add a fault in the form and see the API answer it", func(t *testing.T) {
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(ui+"/faults"),
+			chromedp.WaitVisible("#fault-form", chromedp.ByQuery),
+			chromedp.SetValue(`#fault-form select[name="operationId"]`, "get-contact", chromedp.ByQuery),
+			chromedp.SetValue(`#fault-form input[name="status"]`, "503", chromedp.ByQuery),
+			chromedp.SendKeys(`#fault-form input[name="message"]`, "planned outage", chromedp.ByQuery),
+		))
+		until(t, ctx, `document.querySelector('#fault-preview').textContent.includes("Matches 1 operation")`)
+		assert.Contains(t, textOf(t, ctx, "#fault-preview"), "GET /contacts/{contactId}", "the preview names what the rule matches")
+		require.NoError(t, chromedp.Run(ctx, chromedp.Click("#add-fault", chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#faults tr[data-fault]') !== null`)
+		assert.Contains(t, textOf(t, ctx, "#faults tbody"), "in 15m", "the default TTL")
+		res := apiGet(t, ts.URL, "/contacts/"+ada)
+		assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "the API answers the fault")
+		require.NoError(t, chromedp.Run(ctx, chromedp.Click(`#faults [data-remove-fault]`, chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#faults tr[data-fault]') === null && document.readyState === "complete"`)
+		assert.Equal(t, http.StatusOK, apiGet(t, ts.URL, "/contacts/"+ada).StatusCode, "removed, the API answers again")
+	})
+
+	t.Run("advance the clock and see a rate budget refill", func(t *testing.T) {
+		srv.Clock().Advance(time.Minute) // a fresh burst window for this subtest
+		for range 3 {
+			require.Equal(t, http.StatusOK, apiGet(t, ts.URL, "/contacts/"+ada).StatusCode)
+		}
+		require.Equal(t, http.StatusTooManyRequests, apiGet(t, ts.URL, "/contacts/"+ada).StatusCode, "the burst of 3 is spent")
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+"/")))
+		until(t, ctx, `document.querySelector('.budget .burst-left') && document.querySelector('.budget .burst-left').textContent === "0"`)
+		require.NoError(t, chromedp.Run(ctx, chromedp.Click(`[data-advance="10s"]`, chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('.budget .burst-left').textContent === "3"`)
+		assert.True(t, strings.HasPrefix(srv.Clock().Offset().String(), "1m10"), "the button moved the mock's clock: %s", srv.Clock().Offset())
+	})
+}
