@@ -68,7 +68,7 @@ func openStream(t *testing.T, url string, hdr map[string]string) *bufio.Reader {
 func TestStreamResumesAndFilters(t *testing.T) {
 	srv := newMock(t, mockserver.Config{})
 	ts := serve(t, srv)
-	apiGet(t, ts.URL, "/contacts/"+ada)                   // 1
+	apiGet(t, ts.URL, "/contacts/"+ada)                  // 1
 	apiGet(t, ts.URL, "/contacts/nosuchcontact0000000a") // 2: 400
 	apiGet(t, ts.URL, "/contacts/"+ada+"/notes")         // 3
 
