@@ -69,18 +69,26 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 }
 
 // until waits for a JavaScript condition to hold in the page, across the
-// reloads a page makes after a change.
+// reloads a page makes after a change. An error the page shows (its flash
+// message) fails the test at once, with the page's words.
 func until(t *testing.T, ctx context.Context, js string) {
 	t.Helper()
+	probe := `(() => { const f = document.querySelector("#flash.bad:not([hidden])");
+		if (f) return "page error: " + f.textContent;
+		return (` + js + `) ? "ok" : ""; })()`
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	var lastErr error
 	for {
-		var ok bool
-		err := chromedp.Run(ctx, chromedp.Evaluate("!!("+js+")", &ok))
-		if err == nil && ok {
-			return
-		}
-		if err != nil {
+		var got string
+		err := chromedp.Run(ctx, chromedp.Evaluate(probe, &got))
+		switch {
+		case err != nil:
 			lastErr = err
+		case got == "ok":
+			return
+		case got != "":
+			t.Fatalf("waiting for %s: %s", js, got)
 		}
 		select {
 		case <-ctx.Done():
