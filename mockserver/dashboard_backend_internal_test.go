@@ -3,6 +3,8 @@ package mockserver
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/dashboard"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
 
 // feedRecorder keeps the changes the feed delivers.
@@ -152,4 +155,63 @@ func TestClockFreeze(t *testing.T) {
 	c.Reset()
 	assert.False(t, c.Frozen(), "a reset thaws it")
 	assert.Equal(t, now, c.Now())
+}
+
+// TestDashboardEditFiresTheAPIsWebhooks: the same edits made on a contact's
+// page and through the API map to the same webhook events, payloads and all
+// (webhooks.FromChange, the one table every sender uses).
+func TestDashboardEditFiresTheAPIsWebhooks(t *testing.T) {
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	build := func() (*Server, *feedRecorder) {
+		s, err := New(Config{Now: func() time.Time { return at }})
+		require.NoError(t, err)
+		return s, recordFeed(t, s)
+	}
+	ctx := context.Background()
+
+	viaUI, uiFeed := build()
+	ui := uiBackend{viaUI}
+	_, err := ui.UpdateContact(ctx, uiLoc, uiContact, []byte(`{"city":"London","lastName":"King"}`))
+	require.NoError(t, err)
+	require.NoError(t, ui.AddTags(ctx, uiLoc, uiContact, []string{"countess"}))
+	_, err = ui.CreateNote(ctx, uiLoc, uiContact, []byte(`{"body":"wrote the first program"}`))
+	require.NoError(t, err)
+
+	viaAPI, apiFeed := build()
+	ts := httptest.NewServer(viaAPI)
+	defer ts.Close()
+	for _, c := range []struct{ method, path, body string }{
+		{"PUT", "/contacts/" + uiContact, `{"city":"London","lastName":"King"}`},
+		{"POST", "/contacts/" + uiContact + "/tags", `{"tags":["countess"]}`},
+		{"POST", "/contacts/" + uiContact + "/notes", `{"body":"wrote the first program"}`},
+	} {
+		req, err := http.NewRequestWithContext(ctx, c.method, ts.URL+c.path, strings.NewReader(c.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer pit-1a2b3c4d-0001-4000-8000-000000000001")
+		req.Header.Set("Version", "2021-07-28")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Less(t, res.StatusCode, 300, c.path)
+	}
+
+	events := func(cs []crm.Change) []webhooks.Event {
+		var out []webhooks.Event
+		for _, c := range cs {
+			for _, e := range webhooks.FromChange(c, webhooks.DefaultMapOptions()) {
+				e.Seq, e.TraceID, e.OperationID = 0, "", "" // what caused it differs, by design
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	fromUI, fromAPI := events(uiFeed.take()), events(apiFeed.take())
+	require.NotEmpty(t, fromUI)
+	var types []string
+	for _, e := range fromUI {
+		types = append(types, e.Type)
+	}
+	assert.Equal(t, []string{"ContactUpdate", "ContactUpdate", "ContactTagUpdate", "NoteCreate"}, types)
+	assert.Equal(t, fromAPI, fromUI, "the dashboard's edits fire exactly the API's webhooks")
 }
