@@ -215,3 +215,38 @@ func TestDashboardEditFiresTheAPIsWebhooks(t *testing.T) {
 	assert.Equal(t, []string{"ContactUpdate", "ContactUpdate", "ContactTagUpdate", "NoteCreate"}, types)
 	assert.Equal(t, fromAPI, fromUI, "the dashboard's edits fire exactly the API's webhooks")
 }
+
+// TestFaultPreview: the fault form's preview names the operations a rule,
+// even half filled in, can match, and what adding it would refuse.
+func TestFaultPreview(t *testing.T) {
+	s, err := New(Config{})
+	require.NoError(t, err)
+	ui := uiBackend{s}
+	opsOf := func(p dashboard.FaultPreview) []string {
+		out := []string{}
+		for _, o := range p.Operations {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	p := ui.PreviewFault([]byte(`{"method":"get","path":"/contacts/*/notes"}`))
+	assert.Equal(t, []string{"get-all-notes"}, opsOf(p))
+	assert.Contains(t, p.Error, "a rule needs status", "not addable yet, and it says why")
+
+	p = ui.PreviewFault([]byte(`{"operationId":"get-contact","status":503}`))
+	assert.Equal(t, []string{"get-contact"}, opsOf(p))
+	assert.Empty(t, p.Error)
+
+	for _, raw := range []string{`{"path":"["}`, `{"path":"contacts"}`, `{"operationId":"nope","status":503}`, `not json`, `{"status":"x"}`, `{"target":"webhook","action":"drop"}`} {
+		p := ui.PreviewFault([]byte(raw))
+		if raw != `{"target":"webhook","action":"drop"}` {
+			assert.NotEmpty(t, p.Error, raw)
+		}
+		assert.NotNil(t, p.Operations, raw)
+	}
+	_, err = ui.AddFault([]byte(`{"operationId":"nope","status":503}`))
+	var de *dashboard.Error
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, http.StatusBadRequest, de.Status)
+	assert.Empty(t, s.faults.List(), "a refused rule is not added")
+}
