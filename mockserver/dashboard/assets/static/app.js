@@ -50,6 +50,7 @@ function overview() {
     busy = true;
     try {
       const res = await fetch(live.dataset.src, { credentials: "same-origin" });
+      if (res.redirected) { location.reload(); return; } // the session ended: to the login page
       if (res.ok) {
         const html = await res.text();
         if (html !== live.innerHTML) live.innerHTML = html;
@@ -107,7 +108,11 @@ function requests() {
   const max = 500;
   const es = new EventSource(table.dataset.stream + "&after=0");
   es.onopen = () => { state.textContent = "live"; state.className = "pill live"; };
-  es.onerror = () => { state.textContent = "reconnecting…"; state.className = "pill"; };
+  es.onerror = () => {
+    const closed = es.readyState === EventSource.CLOSED;
+    state.textContent = closed ? "disconnected: reload the page" : "reconnecting…";
+    state.className = "pill";
+  };
   const cell = (tr, text, cls) => {
     const td = document.createElement("td");
     if (cls) td.className = cls;
