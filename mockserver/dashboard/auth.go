@@ -20,7 +20,9 @@ import (
 //     (localhost, 127.0.0.1, [::1]) opens the dashboard with no login, as
 //     the admin API is open on a loopback mock. The host name matters: a
 //     page of another site that a DNS trick points at 127.0.0.1 still sends
-//     its own name as Host, and is refused.
+//     its own name as Host, and is refused; so is a request a proxy on the
+//     same machine forwarded (X-Forwarded-For, Forwarded, X-Real-IP), which
+//     may come from anywhere.
 //   - session: anyone else logs in once with the admin token
 //     (Config.AdminToken) and gets a session cookie, HttpOnly and
 //     SameSite=Strict, that the dashboard alone reads (Path /_mock/ui/).
@@ -85,7 +87,7 @@ func newAuth(adminToken string) *auth {
 
 // who says how r may use the dashboard.
 func (a *auth) who(r *http.Request) principal {
-	if isLoopbackPeer(r.RemoteAddr) && isLoopbackHost(r.Host) {
+	if isLoopbackPeer(r.RemoteAddr) && isLoopbackHost(r.Host) && !forwarded(r) {
 		return principal{mode: direct}
 	}
 	if len(a.adminToken) == 0 {
@@ -261,4 +263,10 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// forwarded reports whether a proxy says it forwarded r.
+func forwarded(r *http.Request) bool {
+	h := r.Header
+	return h.Get("X-Forwarded-For") != "" || h.Get("Forwarded") != "" || h.Get("X-Real-Ip") != ""
 }

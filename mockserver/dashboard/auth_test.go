@@ -105,10 +105,15 @@ func TestOnlyLoopbackOpensDirectly(t *testing.T) {
 		{"ipv6 loopback", "[::1]:40000", "[::1]:8080", http.StatusOK},
 		{"foreign host name (DNS rebinding)", local, "evil.example:8080", http.StatusForbidden},
 		{"a peer off loopback", remote, "127.0.0.1:8080", http.StatusForbidden},
+		{"forwarded by a proxy on the machine", local, "127.0.0.1:8080", http.StatusForbidden},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := call(t, open, "GET", "/_mock/ui/", c.remote, c.host, nil, "")
+			var hdr map[string]string
+			if strings.HasPrefix(c.name, "forwarded") {
+				hdr = map[string]string{"X-Forwarded-For": "203.0.113.9"}
+			}
+			res := call(t, open, "GET", "/_mock/ui/", c.remote, c.host, hdr, "")
 			assert.Equal(t, c.want, res.StatusCode)
 			if c.want == http.StatusForbidden {
 				assert.Contains(t, text(t, res), "--admin-token", "the refusal says how to open it")
