@@ -157,6 +157,10 @@ func TestInABrowser(t *testing.T) {
 		require.NoError(t, chromedp.Run(ctx, chromedp.Click(`#faults [data-remove-fault]`, chromedp.ByQuery)))
 		until(t, ctx, `document.querySelector('#faults tr[data-fault]') === null && document.readyState === "complete"`)
 		assert.Equal(t, http.StatusOK, apiGet(t, ts.URL, "/contacts/"+ada).StatusCode, "removed, the API answers again")
+
+		// A preset fills the form in, and the preview follows.
+		require.NoError(t, chromedp.Run(ctx, chromedp.Click(`[data-preset*="search-contacts-advanced"]`, chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#fault-preview').textContent.includes("POST /contacts/search")`)
 	})
 
 	t.Run("advance the clock and see a rate budget refill", func(t *testing.T) {

@@ -199,6 +199,12 @@ function faultsPage() {
   };
   form.addEventListener("input", () => { clearTimeout(t); t = setTimeout(show, 250); });
   form.addEventListener("change", () => { clearTimeout(t); t = setTimeout(show, 50); });
+  on("[data-preset]", "click", (e) => {
+    form.reset();
+    const p = JSON.parse(e.target.dataset.preset);
+    for (const [k, v] of Object.entries(p)) form.elements[k].value = v;
+    show();
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api("POST", "/_mock/ui/api/faults", faultRule(form));
