@@ -237,6 +237,22 @@ var funcs = template.FuncMap{
 	},
 	"add":  func(a, b int) int { return a + b },
 	"list": func(xs ...string) []string { return xs },
+	// value writes a custom field's value: a list as "a, b".
+	"value": func(v any) string {
+		switch x := v.(type) {
+		case []string:
+			return strings.Join(x, ", ")
+		case []any:
+			parts := make([]string, len(x))
+			for i, e := range x {
+				parts[i] = fmt.Sprint(e)
+			}
+			return strings.Join(parts, ", ")
+		case nil:
+			return ""
+		}
+		return fmt.Sprint(v)
+	},
 	"hdrs": func(h journal.Headers) map[string]string {
 		m := map[string]string{}
 		parts := strings.Split(string(h), "\x00")

@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"flag"
 	"net/http"
 	"os"
@@ -83,7 +84,12 @@ func TestScreenshots(t *testing.T) {
 		steps := append([]chromedp.Action{chromedp.Navigate(ui + s.path), chromedp.WaitVisible(s.wait, chromedp.ByQuery)}, s.then...)
 		steps = append(steps,
 			chromedp.Sleep(300*time.Millisecond), // let the live panel settle: a picture, not an assertion
-			chromedp.CaptureScreenshot(&png))
+			chromedp.ActionFunc(func(ctx context.Context) error {
+				if s.name == "contact" { // the whole page: notes, tasks and appointments are below the fold
+					return chromedp.FullScreenshot(&png, 100).Do(ctx)
+				}
+				return chromedp.CaptureScreenshot(&png).Do(ctx)
+			}))
 		require.NoError(t, chromedp.Run(ctx, steps...), s.name)
 		require.NoError(t, os.WriteFile(filepath.Join(*screenshots, s.name+".png"), png, 0o644))
 	}
