@@ -8,17 +8,22 @@ import (
 )
 
 // Webhooks is what the webhooks page needs: the engine's subscriptions and
-// delivery log, redelivery, and pausing an app's deliveries. A
-// *webhooks.Engine is one; until the server hands one over (Config.Webhooks
-// nil) the page says webhooks are not available.
+// delivery log, redelivery, pausing an app's deliveries, and what the
+// mock's own sink (/_mock/sink/{name}) received. The server implements it
+// over its webhooks engine, doing what the admin API does (a pause is
+// durable, for one); until it hands one over (Config.Webhooks nil) the page
+// says webhooks are not available.
 type Webhooks interface {
 	Subscriptions() []webhooks.Subscription
+	// Deliveries are the newest deliveries f selects.
 	Deliveries(f webhooks.Filter) []webhooks.Delivery
-	Delivery(id string) (webhooks.Delivery, bool)
-	Redeliver(id string, newWebhookID bool) (webhooks.Delivery, error)
-	Pause(app string)
-	Resume(app string)
+	// Redeliver sends a delivery again, as a new delivery.
+	Redeliver(ctx context.Context, id string) (webhooks.Delivery, error)
+	// SetPaused pauses or resumes an app's deliveries.
+	SetPaused(ctx context.Context, app string, paused bool) error
 	Paused() []string
+	// SinkReceived is what the sink of that name received, oldest first.
+	SinkReceived(name string) []webhooks.SinkRecord
 }
 
 // OAuth is what the OAuth page needs: apps, installs and tokens, and
@@ -31,7 +36,4 @@ type OAuth interface {
 	RevokeToken(ctx context.Context, id string) error
 }
 
-var (
-	_ Webhooks = (*webhooks.Engine)(nil)
-	_ OAuth    = (*oauth.Service)(nil)
-)
+var _ OAuth = (*oauth.Service)(nil)

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
@@ -16,7 +17,17 @@ type webhooksView struct {
 	Deliveries    []webhooks.Delivery
 	Paused        map[string]bool
 	Apps          []string
+	Sinks         []sinkView
 }
+
+// sinkView is what one of the mock's sinks received.
+type sinkView struct {
+	Name    string
+	Records []webhooks.SinkRecord
+}
+
+// sinkPath is where the mock's own sinks listen.
+const sinkPath = "/_mock/sink/"
 
 func (d *Dashboard) webhooksPage(w http.ResponseWriter, r *http.Request, p principal) {
 	v := webhooksView{}
@@ -28,11 +39,19 @@ func (d *Dashboard) webhooksPage(w http.ResponseWriter, r *http.Request, p princ
 		for _, a := range wh.Paused() {
 			v.Paused[a] = true
 		}
-		seen := map[string]bool{}
+		seen, sinks := map[string]bool{}, map[string]bool{}
 		for _, s := range v.Subscriptions {
 			if !seen[s.App] {
 				seen[s.App] = true
 				v.Apps = append(v.Apps, s.App)
+			}
+			if _, rest, ok := strings.Cut(s.URL, sinkPath); ok {
+				name, _, _ := strings.Cut(rest, "/")
+				if name != "" && !sinks[name] {
+					sinks[name] = true
+					recs := wh.SinkReceived(name)
+					v.Sinks = append(v.Sinks, sinkView{Name: name, Records: recs[max(0, len(recs)-50):]})
+				}
 			}
 		}
 	}
@@ -45,9 +64,9 @@ func (d *Dashboard) redeliver(w http.ResponseWriter, r *http.Request, p principa
 		d.fail(w, r, http.StatusNotImplemented, "webhooks are not available on this server")
 		return
 	}
-	dl, err := wh.Redeliver(r.PathValue("id"), false)
+	dl, err := wh.Redeliver(r.Context(), r.PathValue("id"))
 	if err != nil {
-		d.fail(w, r, http.StatusBadRequest, err.Error())
+		d.writeErr(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, dl)
@@ -59,13 +78,13 @@ func (d *Dashboard) pauseApp(w http.ResponseWriter, r *http.Request, p principal
 		d.fail(w, r, http.StatusNotImplemented, "webhooks are not available on this server")
 		return
 	}
-	switch app := r.PathValue("app"); r.PathValue("action") {
-	case "pause":
-		wh.Pause(app)
-	case "resume":
-		wh.Resume(app)
-	default:
+	action := r.PathValue("action")
+	if action != "pause" && action != "resume" {
 		d.fail(w, r, http.StatusNotFound, "pause or resume")
+		return
+	}
+	if err := wh.SetPaused(r.Context(), r.PathValue("app"), action == "pause"); err != nil {
+		d.writeErr(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paused": wh.Paused()})
