@@ -69,7 +69,9 @@ func (f *fakeWebhooks) SinkReceived(name string) []webhooks.SinkRecord {
 
 type fakeOAuth struct{ revoked []string }
 
-func (f *fakeOAuth) Apps() []oauth.App { return []oauth.App{{ID: "app-1", ClientID: "app-1-abcdefgh", Name: "Staging bot"}} }
+func (f *fakeOAuth) Apps() []oauth.App {
+	return []oauth.App{{ID: "app-1", ClientID: "app-1-abcdefgh", Name: "Staging bot"}}
+}
 func (f *fakeOAuth) Installs() []oauth.Install {
 	return []oauth.Install{{ID: "inst-1", AppID: "app-1", CompanyID: "comp-1"}}
 }
