@@ -209,7 +209,39 @@ func (d *Dashboard) requestPage(w http.ResponseWriter, r *http.Request, p princi
 		d.fail(w, r, http.StatusNotFound, "the journal no longer holds request "+r.PathValue("id")+" (it keeps the newest; see --journal-size)")
 		return
 	}
-	d.page(w, r, p, "request", e.Method+" "+e.Path, requestView{Entry: e})
+	d.page(w, r, p, "request", e.Method+" "+e.Path, requestView{Entry: e, Curl: curlOf(r, &e)})
+}
+
+// curlOf writes a journalled request as a curl command to send it again,
+// the token left as $GHL_TOKEN (the journal keeps it redacted).
+func curlOf(r *http.Request, e *journal.Entry) string {
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := scheme + "://" + r.Host + e.Path
+	if e.Query != "" {
+		u += "?" + e.Query
+	}
+	var b strings.Builder
+	b.WriteString("curl -X " + e.Method + " " + quote(u))
+	for _, name := range []string{"Authorization", "Version", "Content-Type"} {
+		v := e.RequestHeaders.Get(name)
+		if v == "" {
+			continue
+		}
+		if name == "Authorization" {
+			v = "Bearer $GHL_TOKEN"
+			b.WriteString(" \\\n  -H \"" + name + ": " + v + "\"")
+			continue
+		}
+		b.WriteString(" \\\n  -H " + quote(name+": "+v))
+	}
+	if e.RequestBody != "" && !strings.Contains(e.RequestBody, "…[truncated") {
+		b.WriteString(" \\\n  --data " + quote(e.RequestBody))
+	}
+	return b.String()
 }
 
 type faultsView struct {

@@ -254,6 +254,12 @@ function oauthPage() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  on("[data-copy]", "click", async (e) => {
+    try {
+      await navigator.clipboard.writeText($(e.target.dataset.copy).textContent);
+      flash("Copied.", true);
+    } catch (err) { flash("Copy it by hand: the browser refused the clipboard.", false); }
+  });
   on("[data-action=logout]", "click", async () => {
     await api("POST", "/_mock/ui/logout", {});
     location.href = "/_mock/ui/login";
