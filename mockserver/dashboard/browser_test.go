@@ -51,6 +51,9 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.WindowSize(1280, 900),
+		// mock.test reaches the loopback mock under a name that is not a
+		// loopback name, as a browser on another machine would.
+		chromedp.Flag("host-resolver-rules", "MAP mock.test 127.0.0.1"),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
@@ -161,6 +164,38 @@ func TestInABrowser(t *testing.T) {
 		// A preset fills the form in, and the preview follows.
 		require.NoError(t, chromedp.Run(ctx, chromedp.Click(`[data-preset*="search-contacts-advanced"]`, chromedp.ByQuery)))
 		until(t, ctx, `document.querySelector('#fault-preview').textContent.includes("POST /contacts/search")`)
+	})
+
+	t.Run("off loopback: log in once with the admin token, then act", func(t *testing.T) {
+		guarded := newMock(t, mockserver.Config{AdminToken: secret})
+		gts := serve(t, guarded)
+		far := strings.Replace(gts.URL, "127.0.0.1", "mock.test", 1) + "/_mock/ui"
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(far+"/faults"),
+			chromedp.WaitVisible(`input[name="token"]`, chromedp.ByQuery),
+		))
+		var url string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Location(&url)))
+		assert.Contains(t, url, "/_mock/ui/login?next=", "asked for the token first")
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.SendKeys(`input[name="token"]`, secret, chromedp.ByQuery),
+			chromedp.Submit(`input[name="token"]`, chromedp.ByQuery),
+			chromedp.WaitVisible("#fault-form", chromedp.ByQuery),
+			chromedp.Location(&url),
+		))
+		assert.True(t, strings.HasSuffix(url, "/_mock/ui/faults"), "back where it was going: %s", url)
+		assert.NotContains(t, url, secret)
+		// The session cookie carries the next pages and the CSRF-checked changes.
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(far+"/"),
+			chromedp.WaitVisible(`[data-advance="1h"]`, chromedp.ByQuery),
+			chromedp.Click(`[data-advance="1h"]`, chromedp.ByQuery),
+		))
+		until(t, ctx, `document.querySelector('#flash.ok:not([hidden])') !== null`)
+		assert.Equal(t, time.Hour, guarded.Clock().Offset(), "the change went through with the session")
+		var cookieJS string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.cookie`, &cookieJS)))
+		assert.Empty(t, cookieJS, "the session cookie is HttpOnly: the page's scripts cannot read it")
 	})
 
 	t.Run("advance the clock and see a rate budget refill", func(t *testing.T) {
