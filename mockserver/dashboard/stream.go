@@ -149,9 +149,10 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 				buf = strconv.AppendUint(buf, missed, 10)
 				buf = append(buf, "}\n\n"...)
 			}
+			sentLast := false
 			for i := range entries {
 				e := &entries[i]
-				if f.match(e) {
+				if sentLast = f.match(e); sentLast {
 					buf = appendEvent(buf, e)
 				}
 			}
@@ -160,7 +161,7 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) {
 			} else {
 				after = j.Seq()
 			}
-			if len(buf) > 0 || missed > 0 {
+			if !sentLast && (len(buf) > 0 || missed > 0) {
 				// An id line alone moves Last-Event-ID past what the filter skipped.
 				buf = append(buf, "id: "...)
 				buf = strconv.AppendUint(buf, after, 10)
