@@ -236,7 +236,7 @@ func (d *Dashboard) loginSubmit(w http.ResponseWriter, r *http.Request, p princi
 	id := d.auth.login(r.PostForm.Get("token"))
 	if id == "" {
 		w.WriteHeader(http.StatusUnauthorized)
-		d.render(w, "login", pageData{Title: "Log in", Bare: true, Data: map[string]string{"Next": next, "Error": "That is not the admin token (--admin-token)."}})
+		d.render(w, "login", pageData{Title: "Log in", Bare: true, Data: map[string]string{"Next": next, "Error": "That is not the admin token (GHLMOCK_ADMIN_TOKEN, --admin-token-file or --admin-token)."}})
 		return
 	}
 	setSessionCookie(w, r, id)

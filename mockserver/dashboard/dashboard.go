@@ -124,7 +124,7 @@ func (d *Dashboard) handle(pattern string, a access, h handler) {
 // page, when logging in is possible, else 401 or 403 with the reason.
 func (d *Dashboard) refuseAccess(w http.ResponseWriter, r *http.Request, a access) {
 	if len(d.auth.adminToken) == 0 {
-		d.fail(w, r, http.StatusForbidden, "this dashboard opens only from the machine the mock runs on (http://localhost or 127.0.0.1): start ghlmock with --admin-token to use it from elsewhere")
+		d.fail(w, r, http.StatusForbidden, "this dashboard opens only from the machine the mock runs on (http://localhost or 127.0.0.1): start ghlmock with an admin token (GHLMOCK_ADMIN_TOKEN or --admin-token-file) to use it from elsewhere")
 		return
 	}
 	if a == accPage {
