@@ -27,13 +27,12 @@ type Webhooks interface {
 }
 
 // OAuth is what the OAuth page needs: apps, installs and tokens, and
-// revoking a token. An *oauth.Service is one; until the server hands one
-// over (Config.OAuth nil) the page says OAuth is not available.
+// revoking a token. The server implements it over its OAuth service, doing
+// what the admin API does (the revoke caused by ui:oauth-revoke); until it
+// hands one over (Config.OAuth nil) the page says OAuth is not available.
 type OAuth interface {
 	Apps() []oauth.App
 	Installs() []oauth.Install
 	Tokens(f oauth.TokenFilter) []oauth.TokenInfo
 	RevokeToken(ctx context.Context, id string) error
 }
-
-var _ OAuth = (*oauth.Service)(nil)
