@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,6 +169,57 @@ func TestInABrowser(t *testing.T) {
 		until(t, ctx, `document.querySelector('#fault-preview').textContent.includes("POST /contacts/search")`)
 	})
 
+	t.Run("every page opens, a request opens from the live list, state imports and resets", func(t *testing.T) {
+		for _, pg := range []struct{ path, title string }{
+			{"/", "Overview"}, {"/contacts", "Contacts"}, {"/contacts/" + acme + "/" + ada, "Ada"}, {"/requests", "Requests"},
+			{"/faults", "Faults"}, {"/webhooks", "Webhooks"}, {"/oauth", "OAuth"}, {"/state", "State"},
+		} {
+			require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+pg.path), chromedp.WaitVisible("main h1", chromedp.ByQuery)), pg.path)
+			assert.Contains(t, textOf(t, ctx, "main h1"), pg.title, pg.path)
+		}
+		// A refused request, found in the live list, opened for its reason.
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, ts.URL+"/contacts/"+ada, nil)
+		req.Header.Set("Authorization", "Bearer pit-nobody-has-this")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+"/requests?status=401")))
+		until(t, ctx, `document.querySelector('#requests tbody tr.req a') !== null`)
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Click("#requests tbody tr.req a", chromedp.ByQuery),
+			chromedp.WaitVisible("#reason", chromedp.ByQuery)))
+		assert.Contains(t, textOf(t, ctx, "#reason"), "token", "why it was refused")
+
+		// Import a state file through the upload, then reset it away.
+		exp, err := http.Get(ts.URL + "/_mock/state?locationId=" + acme)
+		require.NoError(t, err)
+		raw, err := io.ReadAll(exp.Body)
+		_ = exp.Body.Close()
+		require.NoError(t, err)
+		edited := strings.Replace(string(raw), `"firstName":"Ada"`, `"firstName":"Augusta"`, 1)
+		require.NotEqual(t, string(raw), edited)
+		file := filepath.Join(t.TempDir(), "state.json")
+		require.NoError(t, os.WriteFile(file, []byte(edited), 0o600))
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(ui+"/state"),
+			chromedp.WaitVisible("#import-form", chromedp.ByQuery),
+			chromedp.SetUploadFiles(`#import-form input[type="file"]`, []string{file}, chromedp.ByQuery),
+			chromedp.Click(`#import-form button`, chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#flash.ok:not([hidden])') && document.querySelector('#flash').textContent.includes("Imported")`)
+		srv.Clock().Advance(time.Minute) // a fresh burst window (3 per 10 s here)
+		assert.Equal(t, "Augusta", firstName(t, ts.URL, ada), "the upload replaced the location")
+
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+				go func() { _ = chromedp.Run(ctx, page.HandleJavaScriptDialog(true)) }() // "Reset the mock?" → OK
+			}
+		})
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+"/state"), chromedp.WaitVisible("#reset", chromedp.ByQuery),
+			chromedp.Click("#reset", chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#flash.ok:not([hidden])') && document.querySelector('#flash').textContent.includes("Reset")`)
+		assert.Equal(t, "Ada", firstName(t, ts.URL, ada), "the reset brought the seeded contact back")
+	})
+
 	t.Run("off loopback: log in once with the admin token, then act", func(t *testing.T) {
 		guarded := newMock(t, mockserver.Config{AdminToken: secret})
 		gts := serve(t, guarded)
@@ -210,4 +264,18 @@ func TestInABrowser(t *testing.T) {
 		until(t, ctx, `document.querySelector('.budget .burst-left').textContent === "3"`)
 		assert.True(t, strings.HasPrefix(srv.Clock().Offset().String(), "1m10"), "the button moved the mock's clock: %s", srv.Clock().Offset())
 	})
+}
+
+// firstName reads a contact's firstName through the API.
+func firstName(t *testing.T, base, id string) string {
+	t.Helper()
+	res := apiGet(t, base, "/contacts/"+id)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var got struct {
+		Contact struct {
+			FirstName string `json:"firstName"`
+		} `json:"contact"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&got))
+	return got.Contact.FirstName
 }
