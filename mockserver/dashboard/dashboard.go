@@ -208,20 +208,7 @@ var funcs = template.FuncMap{
 		}
 		return m.Time().UTC().Format("2006-01-02 15:04Z")
 	},
-	"json": func(v any) string {
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err.Error()
-		}
-		return string(b)
-	},
 	"pretty": prettyJSON,
-	"pct": func(part, whole int) int {
-		if whole <= 0 {
-			return 0
-		}
-		return min(100, max(0, part*100/whole))
-	},
 	"statusClass": func(status int) string {
 		switch {
 		case status == 0:

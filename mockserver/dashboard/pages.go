@@ -17,16 +17,15 @@ import (
 
 // overview is the overview page's live panel.
 type overview struct {
-	Clock     Clock               `json:"clock"`
-	Locations []Location          `json:"locations"`
-	Budgets   []budget            `json:"rateLimits"`
-	Requests  uint64              `json:"requests"` // journalled since start
-	Held      int                 `json:"journalHeld"`
-	Failures  int                 `json:"failures"` // of those held, answered ≥ 400 or not at all
-	Faults    int                 `json:"faults"`
-	Contacts  int                 `json:"contacts"`
-	Webhooks  *webhookCounts      `json:"webhooks,omitempty"`
-	Counters  []ratelimit.Counter `json:"-"`
+	Clock     Clock          `json:"clock"`
+	Locations []Location     `json:"locations"`
+	Budgets   []budget       `json:"rateLimits"`
+	Requests  uint64         `json:"requests"` // journalled since start
+	Held      int            `json:"journalHeld"`
+	Failures  int            `json:"failures"` // of those held, answered ≥ 400 or not at all
+	Faults    int            `json:"faults"`
+	Contacts  int            `json:"contacts"`
+	Webhooks  *webhookCounts `json:"webhooks,omitempty"`
 }
 
 // budget is one app × location rate-limit counter, as the page draws it.
