@@ -7,6 +7,7 @@
 //	ghlmock serve     [--addr 127.0.0.1:8080] [--seed 1] [--fixtures PATH] …
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
+//	ghlmock oauth     authorize|decode
 //	ghlmock spec
 //	ghlmock version
 package main
@@ -47,6 +48,7 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock oauth      authorize an OAuth app on a running mock; decode a token
   ghlmock spec       print the embedded OpenAPI document
   ghlmock version    print the version
 
