@@ -28,7 +28,11 @@ import (
 
 // newDashboard builds the dashboard's handler.
 func (s *Server) newDashboard() (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Mock: uiBackend{s}, AdminToken: s.cfg.AdminToken, Logger: s.log})
+	cfg := dashboard.Config{Mock: uiBackend{s}, AdminToken: s.cfg.AdminToken, Logger: s.log}
+	if s.oauth != nil {
+		cfg.OAuth = uiOAuth{s} // dashboard_oauth.go
+	}
+	return dashboard.New(cfg)
 }
 
 type uiBackend struct{ s *Server }

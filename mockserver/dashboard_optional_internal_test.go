@@ -80,6 +80,7 @@ func (f *fakeOAuth) Tokens(oauth.TokenFilter) []oauth.TokenInfo {
 	t.ID, t.Kind, t.LocationID, t.ExpiresAt = "tok-1", "access", uiLoc, crm.Millis(1795426200000)
 	return []oauth.TokenInfo{t}
 }
+func (f *fakeOAuth) ExpireToken(context.Context, string) error { return nil }
 func (f *fakeOAuth) RevokeToken(_ context.Context, id string) error {
 	if id != "tok-1" {
 		return errors.New("no token " + id)

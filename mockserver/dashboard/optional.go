@@ -27,7 +27,7 @@ type Webhooks interface {
 }
 
 // OAuth is what the OAuth page needs: apps, installs and tokens, and
-// revoking a token. The server implements it over its OAuth service, doing
+// expiring or revoking a token. The server implements it over its OAuth service, doing
 // what the admin API does (the revoke caused by ui:oauth-revoke); until it
 // hands one over (Config.OAuth nil) the page says OAuth is not available.
 type OAuth interface {
@@ -35,4 +35,6 @@ type OAuth interface {
 	Installs() []oauth.Install
 	Tokens(f oauth.TokenFilter) []oauth.TokenInfo
 	RevokeToken(ctx context.Context, id string) error
+	// ExpireToken makes a token expire now (a client's refresh logic then runs).
+	ExpireToken(ctx context.Context, id string) error
 }

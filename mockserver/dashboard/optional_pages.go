@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -105,15 +106,21 @@ func (d *Dashboard) oauthPage(w http.ResponseWriter, r *http.Request, p principa
 	d.page(w, r, p, "oauth", "OAuth", v)
 }
 
-func (d *Dashboard) revokeToken(w http.ResponseWriter, r *http.Request, p principal) {
+// tokenAction revokes or expires an OAuth token.
+func (d *Dashboard) tokenAction(w http.ResponseWriter, r *http.Request, p principal) {
 	o := d.cfg.OAuth
 	if o == nil {
 		d.fail(w, r, http.StatusNotImplemented, "OAuth is not available on this server")
 		return
 	}
-	if err := o.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
-		d.fail(w, r, http.StatusBadRequest, err.Error())
+	do := map[string]func(context.Context, string) error{"revoke": o.RevokeToken, "expire": o.ExpireToken}[r.PathValue("action")]
+	if do == nil {
+		d.fail(w, r, http.StatusNotFound, "revoke or expire")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"revoked": r.PathValue("id")})
+	if err := do(r.Context(), r.PathValue("id")); err != nil {
+		d.writeErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{r.PathValue("action"): r.PathValue("id")})
 }

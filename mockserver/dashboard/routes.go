@@ -43,7 +43,7 @@ func (d *Dashboard) routes() {
 	d.handle("PUT "+Prefix+"api/state", accWrite, d.importState)
 	d.handle("POST "+Prefix+"api/webhooks/deliveries/{id}/redeliver", accWrite, d.redeliver)
 	d.handle("POST "+Prefix+"api/webhooks/apps/{app}/{action}", accWrite, d.pauseApp)
-	d.handle("POST "+Prefix+"api/oauth/tokens/{id}/revoke", accWrite, d.revokeToken)
+	d.handle("POST "+Prefix+"api/oauth/tokens/{id}/{action}", accWrite, d.tokenAction)
 
 	d.mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, http.StatusNotFound, "no dashboard page "+r.URL.Path)

@@ -247,8 +247,9 @@ function webhooksPage() {
 }
 
 function oauthPage() {
-  on("[data-revoke]", "click", async (e) => {
-    await api("POST", "/_mock/ui/api/oauth/tokens/" + encodeURIComponent(e.target.dataset.revoke) + "/revoke", {});
+  on("[data-token-action]", "click", async (e) => {
+    const b = e.target.dataset;
+    await api("POST", "/_mock/ui/api/oauth/tokens/" + encodeURIComponent(b.token) + "/" + b.tokenAction, {});
     reload();
   });
 }
