@@ -2,8 +2,11 @@ package dashboard_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"flag"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,9 +32,21 @@ func TestScreenshots(t *testing.T) {
 		t.Skip("make screenshots runs this (-screenshots DIR)")
 	}
 	require.NoError(t, os.MkdirAll(*screenshots, 0o755))
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
 	srv := newMock(t, mockserver.Config{Epoch: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
-		RateLimits: ratelimit.Limits{Burst: 10, Window: 10 * time.Second}})
+		RateLimits: ratelimit.Limits{Burst: 10, Window: 10 * time.Second}, OAuthKey: key})
 	ts := serve(t, srv)
+	// An OAuth install's tokens, for the OAuth page.
+	res, err := http.Post(ts.URL+"/_mock/oauth/authorize", "application/json", strings.NewReader(`{"clientId":"`+oauthClientID+`","locationId":"`+acme+`"}`))
+	require.NoError(t, err)
+	code, _ := jsonOf(t, res)["code"].(string)
+	_ = res.Body.Close()
+	form := url.Values{"client_id": {oauthClientID}, "client_secret": {oauthClientSecret}, "grant_type": {"authorization_code"}, "code": {code}}
+	res, err = http.PostForm(ts.URL+"/oauth/token", form)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	_ = res.Body.Close()
 	for _, p := range []string{"/contacts/" + ada, "/contacts/" + ada + "/notes", "/contacts/" + ada + "/tasks", "/contacts/?locationId=" + acme + "&limit=5", "/contacts/nosuchcontact0000000a"} {
 		apiGet(t, ts.URL, p)
 	}
