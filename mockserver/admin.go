@@ -144,7 +144,7 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clockView() map[string]any {
-	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String()}
+	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String(), "frozen": s.clock.Frozen()}
 }
 
 // maxClockOffset bounds how far the admin API moves the clock in all: a
@@ -159,9 +159,15 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 	}
 	var body struct {
 		Advance string `json:"advance"`
+		Freeze  *bool  `json:"freeze"` // stop the clock (true) or let it run again (false)
 	}
 	if err := strictJSON(raw, &body); err != nil {
 		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if body.Freeze != nil && body.Advance == "" {
+		s.clock.Freeze(*body.Freeze)
+		writeAdminJSON(w, http.StatusOK, s.clockView())
 		return
 	}
 	d, err := time.ParseDuration(body.Advance)
@@ -172,6 +178,9 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 	if !s.clock.AdvanceWithin(d, maxClockOffset) {
 		adminError(w, http.StatusBadRequest, fmt.Sprintf("advance would move the clock more than %s ahead in all (it is %s ahead now): reset to start over", maxClockOffset, s.clock.Offset()))
 		return
+	}
+	if body.Freeze != nil {
+		s.clock.Freeze(*body.Freeze)
 	}
 	view := s.clockView()
 	// The webhook retries that came due are made before the answer.

@@ -115,6 +115,12 @@ func (op *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) buildRoutes() error {
 	hs := s.handlers()
 	r := mux.NewRouter().UseEncodedPath().SkipClean(true)
+	ui, err := s.newDashboard() // /_mock/ui/: its own login and CSRF checks (dashboard_backend.go)
+	if err != nil {
+		return err
+	}
+	r.PathPrefix("/_mock/ui/").Handler(ui)
+	r.Path("/_mock/ui").Handler(http.RedirectHandler("/_mock/ui/", http.StatusMovedPermanently))
 	admin := s.adminHandler()
 	r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
 		return strings.HasPrefix(req.URL.Path, adminPrefix)

@@ -257,6 +257,7 @@ func New(cfg Config) (*Server, error) {
 	s.journal = journal.New(cfg.JournalSize)
 	s.held = make(chan struct{})
 	s.faults = faults.New(uint64(cfg.Seed))
+	s.faults.SetClock(s.clock.Now) // a rule's TTL runs on the mock's clock
 	rules, err := fixtureFaults(cfg.Fixtures)
 	if err != nil {
 		return nil, err
