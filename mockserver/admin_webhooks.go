@@ -364,27 +364,36 @@ func (s *Server) adminPauseApp(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "Cannot POST "+r.URL.Path)
 		return
 	}
+	if status, err := s.pauseApp(r.Context(), app, action == "pause", "admin:"+action); err != nil {
+		adminError(w, status, err.Error())
+		return
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]any{"app": app, "paused": action == "pause"})
+}
+
+// pauseApp pauses or resumes an app's deliveries, durably, caused by cause
+// (the admin API's and the dashboard's); on failure it says the status to
+// answer.
+func (s *Server) pauseApp(ctx context.Context, app string, pause bool, cause string) (int, error) {
 	known := false
 	for _, sub := range s.hooks.engine.Subscriptions() {
 		known = known || sub.App == app
 	}
 	if _, ok := s.fx.App(app); !ok && !known {
-		adminError(w, http.StatusNotFound, fmt.Sprintf("app %q is neither an app of the fixtures nor subscribed", app))
-		return
+		return http.StatusNotFound, fmt.Errorf("app %q is neither an app of the fixtures nor subscribed", app)
 	}
 	change := crm.Change{Time: crm.MillisOf(s.clock.Now()), Kind: kindPausedApp, ID: app}
-	if action == "pause" {
+	if pause {
 		s.hooks.engine.Pause(app)
 		change.After = &pausedRecord{App: app}
 	} else {
 		s.hooks.engine.Resume(app)
 		change.Before = &pausedRecord{App: app}
 	}
-	if err := s.saveWebhookRecords(r.Context(), "admin:"+action, change); err != nil {
-		adminError(w, adminStatus(err), err.Error())
-		return
+	if err := s.saveWebhookRecords(ctx, cause, change); err != nil {
+		return adminStatus(err), err
 	}
-	writeAdminJSON(w, http.StatusOK, map[string]any{"app": app, "paused": action == "pause"})
+	return 0, nil
 }
 
 // adminCheck runs the receiver check against a URL: {"url", "appId"}.

@@ -32,6 +32,9 @@ func (s *Server) newDashboard() (http.Handler, error) {
 	if s.oauth != nil {
 		cfg.OAuth = uiOAuth{s} // dashboard_oauth.go
 	}
+	if s.hooks != nil {
+		cfg.Webhooks = uiWebhooks{s} // dashboard_webhooks.go
+	}
 	return dashboard.New(cfg)
 }
 
@@ -70,11 +73,12 @@ func (b uiBackend) Clock() dashboard.Clock {
 	return dashboard.Clock{Now: c.Now(), Offset: c.Offset(), Frozen: c.Frozen()}
 }
 
-func (b uiBackend) AdvanceClock(d time.Duration) error {
+func (b uiBackend) AdvanceClock(ctx context.Context, d time.Duration) error {
 	if !b.s.clock.AdvanceWithin(d, maxClockOffset) {
 		return &dashboard.Error{Status: http.StatusBadRequest, Messages: []string{
 			fmt.Sprintf("that would move the clock more than %s ahead in all: reset to start over", maxClockOffset)}}
 	}
+	b.s.webhooksAdvanced(ctx) // the webhook retries that came due, as POST /_mock/clock makes them
 	return nil
 }
 

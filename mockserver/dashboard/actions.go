@@ -62,7 +62,7 @@ func (d *Dashboard) clockAction(w http.ResponseWriter, r *http.Request, p princi
 			d.fail(w, r, http.StatusBadRequest, `advance must be a non-negative duration of at most a year, such as "10s" or "24h"`)
 			return
 		}
-		if err := d.m.AdvanceClock(step); err != nil {
+		if err := d.m.AdvanceClock(r.Context(), step); err != nil {
 			d.writeErr(w, r, err)
 			return
 		}

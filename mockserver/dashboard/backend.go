@@ -26,7 +26,7 @@ type Mock interface {
 	// Clock is the mock's clock; AdvanceClock moves it forward (an *Error
 	// when that is refused), FreezeClock stops or restarts it.
 	Clock() Clock
-	AdvanceClock(d time.Duration) error
+	AdvanceClock(ctx context.Context, d time.Duration) error
 	FreezeClock(freeze bool)
 	// RateLimits are the rate-limit counters, per app × location.
 	RateLimits() []ratelimit.Counter
