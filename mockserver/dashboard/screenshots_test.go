@@ -63,6 +63,25 @@ func TestScreenshots(t *testing.T) {
 		_ = res.Body.Close()
 		require.Less(t, res.StatusCode, 300, path)
 	}
+	// Webhooks to the mock's own sink, one of them failing its first attempt.
+	admin("POST", "/_mock/webhooks/subscriptions", `{"url":"`+ts.URL+`/_mock/sink/bot","events":["ContactUpdate","ContactTagUpdate","NoteCreate"]}`)
+	admin("POST", "/_mock/sink/bot/behaviour", `{"status":500,"times":1}`)
+	for _, p := range []struct{ path, body string }{
+		{"/contacts/" + ada, `{"city":"London"}`},
+		{"/contacts/" + ada + "/notes", `{"body":"Asked about the whitening offer again."}`},
+	} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, ts.URL+p.path, strings.NewReader(p.body))
+		if strings.HasSuffix(p.path, "/notes") {
+			req.Method = http.MethodPost
+		}
+		req.Header.Set("Authorization", "Bearer "+acmeToken)
+		req.Header.Set("Version", "2021-07-28")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+	}
+	admin("POST", "/_mock/webhooks/flush", "")
 	admin("POST", "/_mock/faults", `{"operationId":"create-contact","status":503,"message":"planned outage","times":3,"ttl":"15m"}`)
 	admin("POST", "/_mock/faults", `{"path":"/contacts/*/notes","delayMs":1500}`)
 	apiGet(t, ts.URL, "/contacts/"+ada+"/notes")
