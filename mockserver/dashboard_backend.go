@@ -35,6 +35,9 @@ func (s *Server) newDashboard() (http.Handler, error) {
 	if s.hooks != nil {
 		cfg.Webhooks = uiWebhooks{s} // dashboard_webhooks.go
 	}
+	if !s.cfg.inWorkspace {
+		cfg.Workspaces = uiWorkspaces{s} // dashboard_workspaces.go
+	}
 	return dashboard.New(cfg)
 }
 

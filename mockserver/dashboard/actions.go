@@ -258,3 +258,45 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+func (d *Dashboard) createWorkspace(w http.ResponseWriter, r *http.Request, p principal) {
+	ws := d.cfg.Workspaces
+	if ws == nil {
+		d.fail(w, r, http.StatusNotImplemented, "workspaces are not available on this server")
+		return
+	}
+	var body struct {
+		Name string `json:"name"`
+		TTL  string `json:"ttl"`
+	}
+	if !d.decodeBody(w, r, &body) {
+		return
+	}
+	var ttl time.Duration
+	if body.TTL != "" {
+		var err error
+		if ttl, err = time.ParseDuration(body.TTL); err != nil || ttl <= 0 {
+			d.fail(w, r, http.StatusBadRequest, `ttl must be a duration such as "30m" or "2h"`)
+			return
+		}
+	}
+	info, err := ws.CreateWorkspace(r.Context(), body.Name, ttl)
+	if err != nil {
+		d.writeErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, info)
+}
+
+func (d *Dashboard) deleteWorkspace(w http.ResponseWriter, r *http.Request, p principal) {
+	ws := d.cfg.Workspaces
+	if ws == nil {
+		d.fail(w, r, http.StatusNotImplemented, "workspaces are not available on this server")
+		return
+	}
+	if !ws.DeleteWorkspace(r.PathValue("id")) {
+		d.fail(w, r, http.StatusNotFound, "no workspace "+r.PathValue("id"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
+}

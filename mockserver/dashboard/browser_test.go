@@ -218,6 +218,13 @@ func TestInABrowser(t *testing.T) {
 			chromedp.Click("#reset", chromedp.ByQuery)))
 		until(t, ctx, `document.querySelector('#flash.ok:not([hidden])') && document.querySelector('#flash').textContent.includes("Reset")`)
 		assert.Equal(t, "Ada", firstName(t, ts.URL, ada), "the reset brought the seeded contact back")
+
+		// A workspace for a CI job, from the same page.
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(ui+"/state"), chromedp.WaitVisible("#workspace-form", chromedp.ByQuery),
+			chromedp.SendKeys(`#workspace-form input[name="name"]`, "ci-job-7", chromedp.ByQuery),
+			chromedp.Click(`#workspace-form button`, chromedp.ByQuery)))
+		until(t, ctx, `document.querySelector('#workspaces tr[data-workspace]') && document.querySelector('#workspaces').textContent.includes("ci-job-7")`)
+		require.Len(t, srv.Workspaces(), 1)
 	})
 
 	t.Run("off loopback: log in once with the admin token, then act", func(t *testing.T) {

@@ -26,10 +26,12 @@ var assets embed.FS
 type Config struct {
 	// Mock is the server (required).
 	Mock Mock
-	// Webhooks and OAuth, when set, fill the webhooks and OAuth pages;
-	// nil pages say the feature is not available on this server.
-	Webhooks Webhooks
-	OAuth    OAuth
+	// Webhooks, OAuth and Workspaces, when set, fill the webhooks and
+	// OAuth pages and the state page's workspaces; nil: the page says the
+	// feature is not available on this server.
+	Webhooks   Webhooks
+	OAuth      OAuth
+	Workspaces Workspaces
 	// AdminToken lets a browser that is not on loopback log in (and a script
 	// use the dashboard's JSON with it as a bearer token); without one the
 	// dashboard opens only on loopback.

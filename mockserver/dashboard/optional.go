@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/webhooks"
@@ -37,4 +38,24 @@ type OAuth interface {
 	RevokeToken(ctx context.Context, id string) error
 	// ExpireToken makes a token expire now (a client's refresh logic then runs).
 	ExpireToken(ctx context.Context, id string) error
+}
+
+// Workspaces is what the state page needs of the server's workspaces
+// (isolated copies of the fixtures for parallel CI jobs): list, create,
+// delete. Nil: the page says workspaces are not available.
+type Workspaces interface {
+	Workspaces() []Workspace
+	CreateWorkspace(ctx context.Context, name string, ttl time.Duration) (Workspace, error)
+	DeleteWorkspace(id string) bool
+}
+
+// Workspace is one workspace as the state page lists it.
+type Workspace struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name,omitempty"`
+	CreatedAt string            `json:"createdAt"`
+	ExpiresAt string            `json:"expiresAt"`
+	Admin     string            `json:"admin"`
+	Locations []string          `json:"locations"`
+	Contract  map[string]string `json:"contract,omitempty"`
 }

@@ -256,8 +256,18 @@ func (d *Dashboard) faultsPage(w http.ResponseWriter, r *http.Request, p princip
 	d.page(w, r, p, "faults", "Faults", faultsView{Faults: d.m.Faults(), Ops: ops, Locations: d.m.Locations(r.Context()), Now: d.m.Clock().Now})
 }
 
+type stateView struct {
+	Locations  []Location
+	Workspaces []Workspace
+	HasWS      bool
+}
+
 func (d *Dashboard) statePage(w http.ResponseWriter, r *http.Request, p principal) {
-	d.page(w, r, p, "state", "State", d.m.Locations(r.Context()))
+	v := stateView{Locations: d.m.Locations(r.Context())}
+	if ws := d.cfg.Workspaces; ws != nil {
+		v.HasWS, v.Workspaces = true, ws.Workspaces()
+	}
+	d.page(w, r, p, "state", "State", v)
 }
 
 // exportState downloads the state as GET /_mock/state answers it.

@@ -41,6 +41,8 @@ func (d *Dashboard) routes() {
 	d.handle("DELETE "+Prefix+"api/faults/{id}", accWrite, d.removeFault)
 	d.handle("POST "+Prefix+"api/reset", accWrite, d.reset)
 	d.handle("PUT "+Prefix+"api/state", accWrite, d.importState)
+	d.handle("POST "+Prefix+"api/workspaces", accWrite, d.createWorkspace)
+	d.handle("DELETE "+Prefix+"api/workspaces/{id}", accWrite, d.deleteWorkspace)
 	d.handle("POST "+Prefix+"api/webhooks/deliveries/{id}/redeliver", accWrite, d.redeliver)
 	d.handle("POST "+Prefix+"api/webhooks/apps/{app}/{action}", accWrite, d.pauseApp)
 	d.handle("POST "+Prefix+"api/oauth/tokens/{id}/{action}", accWrite, d.tokenAction)

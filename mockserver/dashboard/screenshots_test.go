@@ -82,6 +82,7 @@ func TestScreenshots(t *testing.T) {
 		_ = res.Body.Close()
 	}
 	admin("POST", "/_mock/webhooks/flush", "")
+	admin("POST", "/_mock/workspaces", `{"name":"ci-job-42","ttl":"1h"}`)
 	admin("POST", "/_mock/faults", `{"operationId":"create-contact","status":503,"message":"planned outage","times":3,"ttl":"15m"}`)
 	admin("POST", "/_mock/faults", `{"path":"/contacts/*/notes","delayMs":1500}`)
 	apiGet(t, ts.URL, "/contacts/"+ada+"/notes")

@@ -232,6 +232,22 @@ function statePage() {
     flash("Imported " + r.imported.join(", ") + ".", true);
     setTimeout(reload, 600);
   });
+  workspaces();
+}
+
+function workspaces() {
+  const form = $("#workspace-form");
+  if (!form) return;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const w = await api("POST", "/_mock/ui/api/workspaces", { name: form.elements["name"].value, ttl: form.elements["ttl"].value });
+    flash("Workspace " + w.id + " created.", true);
+    setTimeout(reload, 300);
+  });
+  on("[data-delete-workspace]", "click", async (e) => {
+    await api("DELETE", "/_mock/ui/api/workspaces/" + encodeURIComponent(e.target.dataset.deleteWorkspace));
+    reload();
+  });
 }
 
 function webhooksPage() {
