@@ -50,3 +50,8 @@ bench-quick:
 ## contract: run the contract scenarios (against GHL_BASE_URL with GHL_TOKEN, else an in-process mock)
 contract:
 	$(GO) run ./cmd/ghlmock contract $(CONTRACT_FLAGS)
+
+## screenshots: PNGs of every dashboard page, from headless Chromium, into docs/screenshots/ (for the README)
+.PHONY: screenshots
+screenshots:
+	$(GO) test ./mockserver/dashboard/ -run '^TestScreenshots$$' -count=1 -args -screenshots=$(CURDIR)/docs/screenshots

@@ -8,6 +8,7 @@
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
 //	ghlmock oauth     authorize|decode
+//	ghlmock tls ca    [--state FILE | --tls-dir DIR]
 //	ghlmock spec
 //	ghlmock version
 package main
@@ -48,7 +49,9 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock webhooks   print the webhook signing key (keys) or check a receiver (check)
   ghlmock oauth      authorize an OAuth app on a running mock; decode a token
+  ghlmock tls ca     print the certificate of the CA serve --tls uses
   ghlmock spec       print the embedded OpenAPI document
   ghlmock version    print the version
 
