@@ -195,6 +195,21 @@ func (s *Server) ObserveWebhookChange(c crm.Change) {
 	}
 }
 
+// observeWebhooks adds ObserveWebhookChange to the webhook engine's
+// OnChange when metrics are on.
+func (s *Server) observeWebhooks(next func(crm.Change)) func(crm.Change) {
+	if s.metrics == nil {
+		return next
+	}
+	if next == nil {
+		return s.ObserveWebhookChange
+	}
+	return func(c crm.Change) {
+		next(c)
+		s.ObserveWebhookChange(c)
+	}
+}
+
 func attemptResult(a webhooks.Attempt) string {
 	if a.Status < 100 || a.Status > 599 {
 		return "error"

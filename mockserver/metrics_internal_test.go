@@ -20,3 +20,21 @@ func BenchmarkMetricsObserve(b *testing.B) {
 		s.metrics.observe(rq, 200, 20*time.Microsecond)
 	}
 }
+
+// TestWorkspaceSignsWithTheMainKeys: a receiver that verifies the main
+// mock's deliveries verifies a workspace's too.
+func TestWorkspaceSignsWithTheMainKeys(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close(); _ = s.CloseState() }()
+	ws, err := s.CreateWorkspace(t.Context(), WorkspaceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := s.workspace(ws.ID)
+	if got, want := w.srv.WebhookPublicKey(), s.WebhookPublicKey(); got != want {
+		t.Fatalf("workspace key %s, main %s", got, want)
+	}
+}

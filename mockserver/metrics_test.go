@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,3 +184,29 @@ func TestMetricsCountWebhookDeliveries(t *testing.T) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// TestMetricsCountTheServersWebhookDeliveries: through the server's own
+// webhook engine (serve --webhook-url), a write's deliveries are counted.
+func TestMetricsCountTheServersWebhookDeliveries(t *testing.T) {
+	var mu sync.Mutex
+	got := 0
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		got++
+		mu.Unlock()
+	}))
+	t.Cleanup(recv.Close)
+	h := setup(t, withMetrics, func(c *mockserver.Config) { c.Webhooks.URLs = []string{recv.URL} })
+	r := h.do(call{method: "POST", path: "/contacts/", body: map[string]any{"locationId": h.loc, "email": "hook@example.org"}})
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, h.srv.Webhooks().Flush(ctx))
+	mu.Lock()
+	n := float64(got)
+	mu.Unlock()
+	require.Positive(t, n, "the receiver got the ContactCreate")
+	f := scrape(t, h)
+	assert.Equal(t, n, value(f, "ghlmock_webhook_deliveries_total", map[string]string{"outcome": "succeeded"}))
+	assert.Equal(t, n, value(f, "ghlmock_webhook_attempts_total", map[string]string{"result": "2xx"}))
+}

@@ -175,6 +175,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		ecfg.OnChange = func(c crm.Change) { s.feed.Publish(context.Background(), c) }
 		ecfg.OnBuilt = s.eventsBuilt
 	}
+	ecfg.OnChange = s.observeWebhooks(ecfg.OnChange) // metrics.go
 	engine, err := webhooks.New(ecfg)
 	if err != nil {
 		return fmt.Errorf("webhooks: %w", err)

@@ -138,6 +138,12 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		JournalBodyBytes:    s.cfg.JournalBodyBytes,
 		CORSOrigins:         s.cfg.CORSOrigins,
 		OAuthKey:            s.cfg.OAuthKey,
+		// Its deliveries are signed with this mock's keys, so that a
+		// receiver verifies them with the key it has; the --webhook-url
+		// subscriptions stay this mock's (a job subscribes its own through
+		// its admin API).
+		Webhooks: WebhookConfig{Keys: s.WebhookKeys(), Client: s.cfg.Webhooks.Client, Workers: s.cfg.Webhooks.Workers,
+			Timeout: s.cfg.Webhooks.Timeout, LogSize: s.cfg.Webhooks.LogSize},
 		// Its admin API is reached through this one's, with the same
 		// request: the same token lets it through both checks.
 		AdminToken:  s.cfg.AdminToken,
@@ -192,8 +198,16 @@ func (s *Server) DeleteWorkspace(id string) bool {
 	if ws == nil {
 		return false
 	}
-	ws.srv.Close()
+	ws.end()
 	return true
+}
+
+// end shuts a workspace's server down: held requests released, its webhook
+// engine stopped (in the background: that may wait for attempts in flight,
+// and the caller may be a request).
+func (ws *workspace) end() {
+	ws.srv.Close()
+	go func() { _ = ws.srv.CloseState() }()
 }
 
 // workspace returns a live workspace by id.
@@ -223,7 +237,7 @@ func (s *Server) sweepWorkspaces() {
 	s.ws.mu.Unlock()
 	for _, ws := range ended {
 		s.log.Info("workspace expired", "workspace", ws.info.ID, "name", ws.info.Name)
-		ws.srv.Close()
+		ws.end()
 	}
 }
 
@@ -235,7 +249,7 @@ func (s *Server) closeWorkspaces() {
 	s.ws.n.Store(0)
 	s.ws.mu.Unlock()
 	for _, ws := range all {
-		ws.srv.Close()
+		ws.end()
 	}
 }
 
