@@ -7,8 +7,9 @@
 //	ghlmock serve     [--addr 127.0.0.1:8080] [--seed 1] [--fixtures PATH] …
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
+//	ghlmock health    [--addr HOST:PORT | --url URL] [--wait 30s]
 //	ghlmock spec
-//	ghlmock version
+//	ghlmock version   (or ghlmock --version)
 package main
 
 import (
@@ -48,7 +49,8 @@ Usage:
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
   ghlmock spec       print the embedded OpenAPI document
-  ghlmock version    print the version
+  ghlmock health     ask a running mock whether it is healthy (exit 0 or 1)
+  ghlmock version    print the version (also: ghlmock --version)
 
 Run "ghlmock COMMAND -h" for a command's flags.
 `
@@ -63,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch cmd {
 	case "spec":
 		return runSpec(stdout)
-	case "version":
+	case "version", "--version", "-version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
