@@ -108,7 +108,9 @@ func WithFrozenClock(t time.Time) Option {
 
 // WithRateLimits replaces the rate limits of every token that sets none of
 // its own (GHL's 100 per 10 s and 200,000 a day by default).
-func WithRateLimits(l ratelimit.Limits) Option { return func(c *mockserver.Config) { c.RateLimits = l } }
+func WithRateLimits(l ratelimit.Limits) Option {
+	return func(c *mockserver.Config) { c.RateLimits = l }
+}
 
 // WithFaults puts fault rules in force from the start (a Reset brings them
 // back).
