@@ -23,12 +23,14 @@ import (
 //
 //	# → {"new":false,"id":"2NexTNy4UiJ1cLOoua11"}
 //
-// are the output of the commands since the previous such line (several in
-// a row: several lines of output). A fenced block preceded by
-// <!-- example: output --> is the output of the commands at the end of the
-// run block before it; its lines are joined (JSON wrapped for reading). In
-// both, … stands for anything, and runs of spaces count as one. The
-// README's address http://127.0.0.1:8080 is the test mock's.
+// are the output of the command just before (several in a row: several
+// lines of output); the output of a command with none after it is not
+// checked. A fenced block preceded by <!-- example: output --> is the
+// output of the last command of the run block before it; its lines are
+// joined and its spaces ignored (JSON wrapped for reading). In both, …
+// stands for anything, and runs of spaces count as one. The README's
+// address http://127.0.0.1:8080 is the test mock's. A command is what bash
+// reads as one: lines are joined until `bash -n` finds them complete.
 
 const readmeAddr = "http://127.0.0.1:8080"
 
@@ -55,33 +57,36 @@ func parseREADMEExamples(t *testing.T, text string) []readmeSegment {
 			last.want, last.joined, last.line = strings.Split(strings.TrimRight(body, "\n"), "\n"), true, startLine
 			continue
 		}
-		var cmds strings.Builder
-		var want []string
-		flush := func(line int) {
-			segs = append(segs, readmeSegment{commands: cmds.String(), want: want, line: line})
-			cmds.Reset()
-			want = nil
-		}
+		var cmd strings.Builder
 		lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 		for i, l := range lines {
 			if out, ok := strings.CutPrefix(strings.TrimSpace(l), "# → "); ok {
-				want = append(want, out)
-				next := ""
-				if i+1 < len(lines) {
-					next = strings.TrimSpace(lines[i+1])
-				}
-				if !strings.HasPrefix(next, "# → ") {
-					flush(startLine + i)
-				}
+				require.True(t, cmd.Len() == 0 && len(segs) > 0, "README line %d: an answer follows a whole command", startLine+i)
+				last := &segs[len(segs)-1]
+				last.want, last.line = append(last.want, out), startLine+i
 				continue
 			}
-			cmds.WriteString(l + "\n")
+			cmd.WriteString(l + "\n")
+			if complete(t, cmd.String()) {
+				segs = append(segs, readmeSegment{commands: cmd.String(), line: startLine + i})
+				cmd.Reset()
+			}
 		}
-		if cmds.Len() > 0 {
-			flush(startLine + len(lines))
-		}
+		require.Zero(t, cmd.Len(), "README line %d: the block ends in the middle of a command:\n%s", startLine+len(lines), cmd.String())
 	}
 	return segs
+}
+
+// complete reports whether bash reads the lines as whole commands (no
+// open quote, no trailing backslash, no unfinished for … done).
+func complete(t *testing.T, lines string) bool {
+	t.Helper()
+	if strings.HasSuffix(strings.TrimRight(lines, "\n"), `\`) {
+		return false
+	}
+	bash, err := exec.LookPath("bash")
+	require.NoError(t, err)
+	return exec.Command(bash, "-n", "-c", lines).Run() == nil
 }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -108,15 +113,10 @@ func matchesShown(want, got string) bool {
 func compareSegment(s readmeSegment, got string) string {
 	got = strings.Trim(got, "\n")
 	if s.joined {
-		var w, g strings.Builder
-		for _, l := range s.want {
-			w.WriteString(strings.TrimSpace(l))
-		}
-		for l := range strings.SplitSeq(got, "\n") {
-			g.WriteString(strings.TrimSpace(l))
-		}
-		if !matchesShown(w.String(), g.String()) {
-			return fmt.Sprintf("shown:  %s\nanswer: %s", w.String(), g.String())
+		w := spaces.ReplaceAllString(strings.Join(s.want, ""), "")
+		g := spaces.ReplaceAllString(got, "")
+		if !matchesShown(w, g) {
+			return fmt.Sprintf("shown:  %s\nanswer: %s", w, g)
 		}
 		return ""
 	}
@@ -140,14 +140,17 @@ func TestREADMEMatcher(t *testing.T) {
 	assert.True(t, matchesShown(`{"a":1, … }`, `{"a":1,"b":2}`))
 	assert.False(t, matchesShown(`{"id":"x"}`, `{"id":"y"}`))
 	assert.False(t, matchesShown(`100 200`, `99 200`))
-	segs := parseREADMEExamples(t, "<!-- example: run -->\n```sh\necho a\n# → a\necho b; echo c\n# → b\n# → c\necho d\n```\n\n<!-- example: output -->\n```json\n{\"d\":\n \"e\"}\n```\n")
-	require.Len(t, segs, 3)
+	needTool(t, "bash")
+	segs := parseREADMEExamples(t, "<!-- example: run -->\n```sh\necho a\n# → a\necho x\necho b; echo c\n# → b\n# → c\necho 'd\ne' \\\n  f\n```\n\n<!-- example: output -->\n```json\n{\"d\":\n \"e\"}\n```\n")
+	require.Len(t, segs, 4)
 	assert.Equal(t, []string{"a"}, segs[0].want)
-	assert.Equal(t, "echo b; echo c\n", segs[1].commands)
-	assert.Equal(t, []string{"b", "c"}, segs[1].want)
-	assert.True(t, segs[2].joined)
-	assert.Empty(t, compareSegment(segs[2], "{\"d\":\"e\"}"))
-	assert.NotEmpty(t, compareSegment(segs[1], "b\n"))
+	assert.Nil(t, segs[1].want, "echo x shows no answer")
+	assert.Equal(t, "echo b; echo c\n", segs[2].commands)
+	assert.Equal(t, []string{"b", "c"}, segs[2].want)
+	assert.Equal(t, "echo 'd\ne' \\\n  f\n", segs[3].commands, "a quoted newline and a backslash continue the command")
+	assert.True(t, segs[3].joined)
+	assert.Empty(t, compareSegment(segs[3], "{\"d\": \"e\"}"))
+	assert.NotEmpty(t, compareSegment(segs[2], "b\n"))
 }
 
 // TestREADMEShellExamples runs the README's marked shell examples in order
