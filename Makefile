@@ -12,6 +12,8 @@ INSTALL_DIR ?= $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 # make test's packages and extra flags: make test PKG=./mockserver/ TESTFLAGS=-v
 PKG ?= ./...
 TESTFLAGS ?=
+RACE_TEST = $(strip $(GO) test -race $(TESTFLAGS) $(PKG))
+PLAIN_TEST = $(strip $(GO) test $(TESTFLAGS) $(PKG))
 
 .PHONY: all build install run test lint bench contract
 
@@ -39,12 +41,12 @@ run:
 ## except under CI=true, where a missing compiler is a failure
 test:
 	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
-	  echo "$(GO) test -race $(TESTFLAGS) $(PKG)"; $(GO) test -race $(TESTFLAGS) $(PKG); \
+	  echo "$(RACE_TEST)"; $(RACE_TEST); \
 	elif [ "$$CI" = true ]; then \
 	  echo "make test: no C compiler (cgo is off), and CI=true runs the tests with -race, which needs one: install gcc, or set CC, and run again" >&2; exit 1; \
 	else \
 	  echo "make test: no C compiler found (cgo is off), so the tests run without the race detector (-race); CI runs them with it"; \
-	  echo "$(GO) test $(TESTFLAGS) $(PKG)"; $(GO) test $(TESTFLAGS) $(PKG); \
+	  echo "$(PLAIN_TEST)"; $(PLAIN_TEST); \
 	fi
 
 ## lint: gofmt, go vet, and go.mod/go.sum tidy (direct dependencies not marked // indirect)
