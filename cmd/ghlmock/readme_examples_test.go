@@ -171,6 +171,13 @@ func TestREADMEShellExamples(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, shown, 8, "the README's examples are marked, with their answers")
 
+	// ghlmock on PATH, as make install puts it, for the examples that run it.
+	binDir := t.TempDir()
+	goBin, err := exec.LookPath("go")
+	require.NoError(t, err)
+	out, code := runIn(t, ".", cleanEnv(), goBin, "build", "-o", filepath.Join(binDir, "ghlmock"), ".")
+	require.Zero(t, code, out)
+
 	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0")
 	const sep = "<<<ghlmock-readme-segment>>>"
 	var script strings.Builder
@@ -182,7 +189,7 @@ func TestREADMEShellExamples(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bash, "--noprofile", "--norc", "-c", script.String())
 	cmd.Dir = t.TempDir()
-	cmd.Env = cleanEnv()
+	cmd.Env = cleanEnv("PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"))
 	var stdout, stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
