@@ -262,6 +262,7 @@ func newLedger() *ledger {
 // answered is there, in five rounds on the same database (each round's
 // writes on top of the last's), and the state loads, whole, every time.
 func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
+	const perRound = 250
 	state := filepath.Join(t.TempDir(), "state.db")
 	l := newLedger()
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
@@ -279,7 +280,15 @@ func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
 				l.writer(c, round*10+n, stop)
 			}()
 		}
-		time.Sleep(time.Duration(200+r.IntN(600)) * time.Millisecond)
+		// Kill once this round has had its share of acknowledged writes (a
+		// count, not a time: the machine may be slow), at a random moment
+		// after that.
+		require.Eventually(t, func() bool {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			return l.acks >= round*perRound
+		}, 2*time.Minute, 5*time.Millisecond, "round %d: the writers got no %d writes acknowledged", round, perRound)
+		time.Sleep(time.Duration(r.IntN(400)) * time.Millisecond)
 		require.NoError(t, c.cmd.Process.Signal(syscall.SIGKILL))
 		<-c.exitedOnce()
 		close(stop)
@@ -287,7 +296,7 @@ func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	c := startChild(t, "--contacts", "5", "--state", state)
 	acks := l.check(t, c)
-	assert.Greater(t, acks, 1000, "the writers got enough acknowledged writes in for the test to mean something")
+	assert.GreaterOrEqual(t, acks, 5*perRound, "every round's acknowledged writes are counted")
 	status, _ := c.do("GET", "/_mock/state", "")
 	assert.Equal(t, http.StatusOK, status, "the whole state exports")
 	t.Logf("%d acknowledged writes over 5 kills, none lost", acks)

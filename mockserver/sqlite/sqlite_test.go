@@ -235,7 +235,12 @@ func TestAFailedCommitFailsEverythingQueuedAndRecovers(t *testing.T) {
 	var failed []crm.Change
 	var gate sync.Mutex
 	failing := true
+	// The first commit waits until both changes are queued, so that the
+	// second is failed with the first whether or not it made the batch.
+	queued := make(chan struct{})
+	var once sync.Once
 	hook := func() error {
+		once.Do(func() { <-queued })
 		mu.Lock()
 		defer mu.Unlock()
 		if failing {
@@ -252,11 +257,17 @@ func TestAFailedCommitFailsEverythingQueuedAndRecovers(t *testing.T) {
 	}})
 	require.NoError(t, d.Snapshot(t.Context(), dataset()))
 	c := dataset().Locations[0].Contacts[0]
-	err := appendWait(t, d,
-		crm.Change{Seq: 1, Location: loc, Kind: crm.KindContact, ID: c.ID, After: &c},
-		crm.Change{Seq: 2, Location: loc, Kind: crm.KindContact, ID: c.ID, After: &c},
-	)
-	require.ErrorIs(t, err, ErrDegraded)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		d.Append(crm.Change{Seq: uint64(i + 1), Location: loc, Kind: crm.KindContact, ID: c.ID, After: &c},
+			func(err error) { errs[i] = err; wg.Done() })
+	}
+	close(queued)
+	wg.Wait()
+	require.ErrorIs(t, errs[0], ErrDegraded)
+	require.ErrorIs(t, errs[1], ErrDegraded)
 	mu.Lock()
 	require.Len(t, failed, 2)
 	assert.Equal(t, []uint64{2, 1}, []uint64{failed[0].Seq, failed[1].Seq}, "newest first")

@@ -110,15 +110,19 @@ func (d *DB) fail(batch []entry, err error) {
 	d.queue = nil
 	d.mu.Unlock()
 	d.cond.Broadcast()
-	failed := fmt.Errorf("%w: %v", ErrDegraded, err)
 	cs := make([]crm.Change, len(batch))
 	for i, e := range batch {
-		e.done(failed)
 		cs[i] = e.c
 	}
 	slices.SortFunc(cs, func(a, b crm.Change) int { return compareSeq(b.Seq, a.Seq) })
+	// Undo before telling the waiters: a client that sees its write refused
+	// must not then read that write back from memory.
 	if d.opts.Failed != nil {
 		d.opts.Failed(cs)
+	}
+	failed := fmt.Errorf("%w: %v", ErrDegraded, err)
+	for _, e := range batch {
+		e.done(failed)
 	}
 }
 
