@@ -82,6 +82,21 @@ func TestHelpSpellsFlagsAsTheREADMEDoes(t *testing.T) {
 	}
 }
 
+func TestFlagErrorsSpellFlagsWithTwoDashes(t *testing.T) {
+	cases := map[string][]string{
+		"flag provided but not defined: --colour (ghlmock serve -h lists the flags)":               {"serve", "--colour"},
+		`invalid value "x" for flag --burst-limit: parse error (ghlmock serve -h lists the flags)`: {"serve", "--burst-limit", "x"},
+		"flag needs an argument: --addr (ghlmock health -h lists the flags)":                       {"health", "--addr"},
+		`invalid value "soon" for flag --wait: parse error (ghlmock health -h lists the flags)`:    {"health", "--wait", "soon"},
+	}
+	for want, args := range cases {
+		_, stderr, err := runCmd(t, args...)
+		require.Error(t, err)
+		assert.Equal(t, want, err.Error())
+		assert.Empty(t, stderr, "said once, by main, not also with the whole usage")
+	}
+}
+
 func TestHealth(t *testing.T) {
 	healthy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/_mock/health" {
