@@ -30,8 +30,10 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /src/bin/ghlmock /ghlmock
 COPY --from=build --chown=65532:65532 /src/state /var/lib/ghlmock
 USER 65532:65532
+# scratch has no /tmp: temporary files (SQLite's, Go's) go to the volume.
 ENV GHLMOCK_ADDR=0.0.0.0:8080 \
-    GHLMOCK_STATE=/var/lib/ghlmock/state.db
+    GHLMOCK_STATE=/var/lib/ghlmock/state.db \
+    TMPDIR=/var/lib/ghlmock
 VOLUME /var/lib/ghlmock
 EXPOSE 8080
 # ghlmock health reads GHLMOCK_ADDR as serve does, and asks on loopback.

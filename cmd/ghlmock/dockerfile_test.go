@@ -242,6 +242,7 @@ func TestDockerfile(t *testing.T) {
 	uid, _, _ := strings.Cut(img.user, ":")
 	assert.NotContains(t, []string{"0", "root"}, uid, "the mock does not run as root")
 	require.Equal(t, []string{path.Dir(img.env["GHLMOCK_STATE"])}, img.volumes, "GHLMOCK_STATE lives in the VOLUME")
+	assert.Equal(t, img.volumes[0], img.env["TMPDIR"], "temporary files go where the mock's user may write (scratch has no /tmp)")
 	assert.Equal(t, stateDir, img.volumes[0], "the volume's folder is made in the image, owned by the mock's user")
 	assert.Equal(t, []string{"8080"}, img.expose)
 	assert.Equal(t, "0.0.0.0:8080", img.env["GHLMOCK_ADDR"], "the port EXPOSE declares, on every interface")
@@ -270,12 +271,12 @@ func TestDockerfile(t *testing.T) {
 	}
 	volume := filepath.Join(work, "src", "state")
 	state := filepath.Join(volume, path.Base(img.env["GHLMOCK_STATE"]))
-	out, code := runIn(t, work, imageEnv(map[string]string{"GHLMOCK_STATE": state}), binary, append(img.entrypoint[1:], img.cmd...)...)
+	out, code := runIn(t, work, imageEnv(map[string]string{"GHLMOCK_STATE": state, "TMPDIR": volume}), binary, append(img.entrypoint[1:], img.cmd...)...)
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, out, "set --admin-token", "the image on 0.0.0.0 without GHLMOCK_ADMIN_TOKEN is refused, saying why")
 
 	addr := freeAddr(t)
-	env := imageEnv(map[string]string{"GHLMOCK_ADDR": addr, "GHLMOCK_STATE": state, "GHLMOCK_ADMIN_TOKEN": "admin-secret"})
+	env := imageEnv(map[string]string{"GHLMOCK_ADDR": addr, "GHLMOCK_STATE": state, "TMPDIR": volume, "GHLMOCK_ADMIN_TOKEN": "admin-secret"})
 	p := startProcess(t, work, env, binary, append(img.entrypoint[1:], img.cmd...)...)
 	line := p.waitForLine(t, time.Minute, func(s string) bool { return listening.MatchString(s) })
 	assert.Contains(t, line, addr)
