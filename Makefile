@@ -80,5 +80,5 @@ bench-quick:
 	@$(MAKE) --no-print-directory bench BENCHTIME=200ms BENCH_FLAGS="--rounds 1 --duration 3s --duplicate-duration 2s $(BENCH_FLAGS)"
 
 ## contract: run the contract scenarios (against GHL_BASE_URL with GHL_TOKEN, else an in-process mock)
-contract:
-	$(GO) run ./cmd/ghlmock contract $(CONTRACT_FLAGS)
+contract: build
+	$(BIN) contract $(CONTRACT_FLAGS)

@@ -114,3 +114,17 @@ func TestMakeRunSaysItCompilesAndTakesGHLMOCKVariables(t *testing.T) {
 	_ = p.wait(t, 30*time.Second)
 	assert.Contains(t, p.stderr.String(), "shutting down", "Ctrl-C shut the mock down gracefully")
 }
+
+// TestMakeContract: make contract builds the binary and runs the suite
+// with CONTRACT_FLAGS, against an in-process mock when no base URL is set.
+func TestMakeContract(t *testing.T) {
+	mk := needTool(t, "make")
+	bin := filepath.Join(t.TempDir(), "ghlmock")
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	out, code := runIn(t, repoRoot(t), cleanEnv(), mk, "--no-print-directory", "contract", "BIN="+bin,
+		"CONTRACT_FLAGS=--tags readonly --junit "+junit)
+	require.Equal(t, 0, code, out)
+	assert.Regexp(t, `(?m)^PASS: \d+ passed, 0 failed`, out)
+	_, err := os.Stat(junit)
+	assert.NoError(t, err, "CONTRACT_FLAGS reached ghlmock contract")
+}
