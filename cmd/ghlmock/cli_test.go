@@ -135,6 +135,16 @@ func TestHealth(t *testing.T) {
 	require.NoError(t, err, se.String())
 	assert.Contains(t, so.String(), "http://127.0.0.1:"+port+"/_mock/health")
 
+	// A mock serving HTTPS (serve --tls) is asked over https.
+	secure := httptest.NewTLSServer(healthy.Config.Handler)
+	defer secure.Close()
+	err = run(t.Context(), []string{"health"}, &so, &se, func(k string) string {
+		return map[string]string{"GHLMOCK_ADDR": strings.TrimPrefix(secure.URL, "https://"), "GHLMOCK_TLS": "true"}[k]
+	})
+	require.NoError(t, err, se.String())
+	_, _, err = runCmd(t, "health", "--addr", strings.TrimPrefix(secure.URL, "https://"))
+	assert.Equal(t, exitCode(1), err, "plain http to an https server is not healthy")
+
 	_, _, err = runCmd(t, "health", "--addr", "127.0.0.1")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "give the HOST:PORT")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -29,6 +30,7 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	base := fs.String("url", "", "the mock's base URL, e.g. http://ghlmock:8080, instead of --addr")
 	wait := fs.Duration("wait", 0, "keep asking, twice a second, for up to this long until the mock is healthy (0: ask once)")
 	timeout := fs.Duration("timeout", 2*time.Second, "how long each request may take")
+	useTLS := fs.Bool("tls", false, "the mock serves HTTPS (serve --tls; reads GHLMOCK_TLS, as serve does): ask over https, trusting whatever certificate it shows, as only its health is asked")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -44,9 +46,16 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		if u, err = probeURL(*addr); err != nil {
 			return err
 		}
+		if *useTLS {
+			u = "https" + strings.TrimPrefix(u, "http")
+		}
 	}
 	u += "/_mock/health"
-	client := &http.Client{Timeout: *timeout}
+	// The mock's certificate is signed by its own CA, which this process
+	// need not trust to learn whether the mock is up.
+	client := &http.Client{Timeout: *timeout, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+	}}
 	deadline := time.Now().Add(*wait)
 	for {
 		err := probe(ctx, client, u)
