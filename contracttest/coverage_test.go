@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -291,4 +292,30 @@ func TestSelectByTags(t *testing.T) {
 	_, _, err = contracttest.Select(s, []string{"wrte"}, false)
 	assert.ErrorContains(t, err, `unknown tag "wrte"`)
 	assert.Equal(t, []string{"readonly", "errors"}, contracttest.ParseTags(" readonly, ,errors"))
+}
+
+// TestEveryErrorStepJudgesEveryKeyOfTheBody: a step that expects a GHL error
+// judges each key of the error body: statusCode (the answer's own status),
+// message, and error (its value, or absent where GHL leaves it out).
+func TestEveryErrorStepJudgesEveryKeyOfTheBody(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, s := range steps(t) {
+		statuses := s.st.ExpectedStatuses()
+		if !s.main || len(statuses) != 1 || statuses[0] < 400 {
+			continue
+		}
+		n++
+		where := fmt.Sprintf("%s: step %q (%s:%d)", s.sc.Name, s.st.Name, s.sc.File, s.st.Line)
+		code, ok := s.st.BodyAssertion("statusCode")
+		if assert.True(t, ok, "%s does not judge statusCode", where) {
+			v, _ := code.Arg("equals")
+			assert.EqualValues(t, statuses[0], v, "%s: statusCode must equal the status", where)
+		}
+		for _, key := range []string{"message", "error"} {
+			_, ok := s.st.BodyAssertion(key)
+			assert.True(t, ok, "%s does not judge %s", where, key)
+		}
+	}
+	assert.GreaterOrEqual(t, n, 15, "the error steps were found")
 }

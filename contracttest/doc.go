@@ -7,12 +7,15 @@
 // The pieces, in the order a run uses them:
 //
 //   - Load / ParseFile read the scenario files (format: fixtures/scenarios/README.md);
-//     a malformed file fails with file:line: reason.
+//     a malformed file fails with file:line: reason, and so does a step whose
+//     operationId the document does not have.
 //   - Select chooses scenarios by tag (ratelimit ones only when asked for).
 //   - Run sends each step through a Client, which throttles itself from the
 //     X-RateLimit-* headers and retries burst 429s with backoff, validates
 //     every answer with kin-openapi (status, headers, body) and against the
-//     step's expectations, captures values for later steps, and deletes what
+//     step's expectations (a step that names an operationId must route to
+//     it; a walk step pages through a list and judges the pages together),
+//     captures values for later steps, and deletes what
 //     the run created: the scenario's cleanup steps plus a registry filled
 //     from the answers, even after a failure or an interrupt.
 //   - The Report prints a line per scenario, a summary with the departures

@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,11 +12,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ghlmock/ghlmock/fixtures"
+	"github.com/ghlmock/ghlmock/openapi"
 )
 
 // LoadError is one problem of a scenario file, with where it is.
@@ -117,6 +120,65 @@ func ParseFile(name string, data []byte) ([]*Scenario, error) {
 type parser struct {
 	file string
 	errs []error
+}
+
+// document is the OpenAPI document a step's operationId must name: the
+// embedded one, which the mock is built from and the runner validates with.
+var document = sync.OnceValues(func() (*openapi.Spec, error) { return openapi.Load(context.Background()) })
+
+// operationID reads a step's operationId and makes sure the document has it.
+func (p *parser) operationID(n *yaml.Node) string {
+	id := p.str(n, "operationId")
+	if id == "" {
+		if n.Kind == yaml.ScalarNode {
+			p.errorf(n, "operationId must not be empty")
+		}
+		return ""
+	}
+	spec, err := document()
+	if err != nil {
+		p.errorf(n, "operationId %q cannot be checked: %v", id, err)
+		return id
+	}
+	if _, ok := spec.Operation(id); !ok {
+		p.errorf(n, "operationId %q is no operation of the OpenAPI document (openapi/contacts.yaml)%s", id, closest(spec, id))
+	}
+	return id
+}
+
+// closest suggests the document's operationId nearest to a misspelt one.
+func closest(spec *openapi.Spec, id string) string {
+	best, dist := "", len(id)/2+1
+	for _, op := range spec.Operations() {
+		if d := editDistance(op.ID, id); d < dist {
+			best, dist = op.ID, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance of two strings, by bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
@@ -324,9 +386,10 @@ func (p *parser) checkVariables(sc *Scenario) {
 func (p *parser) step(n *yaml.Node) *Step {
 	st := &Step{Line: n.Line, Throttle: true, Retry429: true}
 	p.mapping(n, "a step", map[string]func(*yaml.Node){
-		"name":    func(v *yaml.Node) { st.Name = p.str(v, "name") },
-		"request": func(v *yaml.Node) { st.Request = p.request(v) },
-		"expect":  func(v *yaml.Node) { st.Expect = p.expect(v) },
+		"name":        func(v *yaml.Node) { st.Name = p.str(v, "name") },
+		"operationId": func(v *yaml.Node) { st.OperationID = p.operationID(v) },
+		"request":     func(v *yaml.Node) { st.Request = p.request(v) },
+		"expect":      func(v *yaml.Node) { st.Expect = p.expect(v) },
 		"capture": func(v *yaml.Node) {
 			if p.kind(v, yaml.MappingNode, "capture must be a mapping of variable names to JSON paths (or header:Name)") {
 				st.Capture = p.captures(v)
@@ -349,12 +412,16 @@ func (p *parser) step(n *yaml.Node) *Step {
 			}, "count", "until")
 			st.Repeat = r
 		},
+		"walk":     func(v *yaml.Node) { st.Walk = p.walk(v) },
 		"throttle": func(v *yaml.Node) { st.Throttle = p.boolean(v, "throttle") },
 		"wait":     func(v *yaml.Node) { st.Wait = p.duration(v, "wait") },
 		"retry429": func(v *yaml.Node) { st.Retry429 = p.boolean(v, "retry429") },
 	}, "name", "request", "expect")
 	if st.Repeat != nil && st.Eventually != nil {
 		p.errorf(n, "step %q: repeat and eventually cannot be combined", st.Name)
+	}
+	if st.Walk != nil && (st.Repeat != nil || st.Eventually != nil) {
+		p.errorf(n, "step %q: walk cannot be combined with repeat or eventually (wait for the list in a step before)", st.Name)
 	}
 	return st
 }
@@ -552,19 +619,37 @@ func (p *parser) matcher(n *yaml.Node) *Matcher {
 				p.errorf(v, "type %q is not one of %s", t, strings.Join(jsonTypes, ", "))
 			}
 			c.arg = value{v: &template{raw: t, parts: []tmplPart{{lit: t}}}}
-		case "length", "gte", "lte":
+		case "length", "gte", "lte", "gt", "lt":
 			c.arg = p.value(v)
 			if _, ok := c.arg.v.(*template); !ok {
 				if _, isNum := toFloat(c.arg.v); !isNum {
 					p.errorf(v, "%s needs a number", op)
 				}
 			}
-		case "in", "notIn":
+		case "in", "notIn", "containsAll":
 			c.arg = p.value(v)
 			if _, isTmpl := c.arg.v.(*template); !isTmpl {
 				if _, isList := c.arg.v.([]value); !isList {
 					p.errorf(v, "%s needs a list (or a {{variable}} holding one)", op)
 				}
+			}
+		case "after", "before":
+			c.arg = p.value(v)
+			if t, ok := c.arg.v.(*template); ok && !t.hasExpr() {
+				if _, isTime := toTime(t.raw); !isTime {
+					p.errorf(v, "%s needs a timestamp such as 2026-05-05T15:12:41.809Z, {{now}} or a captured one, not %q", op, t.raw)
+				}
+			} else if _, isNum := toFloat(c.arg.v); !ok && !isNum {
+				p.errorf(v, "%s needs a timestamp (text or epoch milliseconds)", op)
+			}
+		case "lowerCaseOf":
+			c.arg = p.value(v)
+			t, ok := c.arg.v.(*template)
+			switch {
+			case !ok:
+				p.errorf(v, "lowerCaseOf needs the input as text")
+			case !t.hasExpr() && strings.ToLower(t.raw) == t.raw:
+				p.errorf(v, "lowerCaseOf %q: the input is lower-case already, so the check proves nothing", t.raw)
 			}
 		case "matches":
 			c.arg = p.value(v)

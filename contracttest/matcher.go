@@ -6,7 +6,9 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Matcher is an expectation on one value (at a JSON path, or a header). In a
@@ -16,8 +18,13 @@ import (
 //	equals: X      notEquals: X      present: true|false     absent: true
 //	type: string|number|integer|boolean|array|object|null
 //	contains: X    notContains: X    (an array element, or a substring)
-//	matches: REGEX length: N         gte: N    lte: N
+//	matches: REGEX length: N         gte: N    lte: N    gt: N    lt: N
 //	in: [X, …]     notIn: [X, …]     each: {matcher for every element}
+//	containsAll: [X, …]              (every one of them, in any order)
+//	after: T       before: T         (a timestamp later, earlier than T)
+//	lowerCaseOf: X (X lower-cased; X must not be lower-case already)
+//
+// The comparisons (gte, lte, gt, lt) take a number or a header's decimal text.
 //
 // Every check but absent and present: false also requires the value to be there.
 type Matcher struct {
@@ -33,7 +40,7 @@ type check struct {
 
 // matcherOps are the checks a matcher mapping may hold.
 var matcherOps = []string{"equals", "notEquals", "present", "absent", "type", "contains", "notContains",
-	"matches", "length", "gte", "lte", "in", "notIn", "each"}
+	"matches", "length", "gte", "lte", "gt", "lt", "in", "notIn", "each", "containsAll", "after", "before", "lowerCaseOf"}
 
 var jsonTypes = []string{"string", "number", "integer", "boolean", "array", "object", "null"}
 
@@ -47,35 +54,6 @@ func (m *Matcher) templates() []*template {
 		}
 	}
 	return out
-}
-
-// Ops lists the matcher's checks, for tests that inspect scenarios.
-func (m *Matcher) Ops() []string {
-	if m == nil {
-		return nil
-	}
-	out := make([]string, len(m.checks))
-	for i, c := range m.checks {
-		out[i] = c.op
-	}
-	return out
-}
-
-// Arg returns the raw argument of the matcher's check op (a string's template
-// text, a number, a bool), for tests that inspect scenarios.
-func (m *Matcher) Arg(op string) (any, bool) {
-	if m == nil {
-		return nil, false
-	}
-	for _, c := range m.checks {
-		if c.op == op {
-			if t, ok := c.arg.v.(*template); ok {
-				return t.raw, true
-			}
-			return c.arg.v, true
-		}
-	}
-	return nil, false
 }
 
 // mismatch is one check that did not hold.
@@ -195,10 +173,39 @@ func (c check) apply(actual any, found bool, r resolver) (*mismatch, error) {
 	case "length":
 		n, isNum := toFloat(arg)
 		ok = isNum && lengthOf(actual) == int(n)
-	case "gte", "lte":
-		a, aok := toFloat(actual)
-		b, bok := toFloat(arg)
-		ok = aok && bok && ((c.op == "gte" && a >= b) || (c.op == "lte" && a <= b))
+	case "gte", "lte", "gt", "lt":
+		a, aok := toNumber(actual)
+		b, bok := toNumber(arg)
+		ok = aok && bok && compare(c.op, a, b)
+	case "containsAll":
+		want, _ := arg.([]any)
+		for _, w := range want {
+			has := false
+			switch a := actual.(type) {
+			case []any:
+				for _, el := range a {
+					has = has || jsonEqual(el, w)
+				}
+			case string:
+				has = strings.Contains(a, stringify(w))
+			}
+			ok = ok && has
+		}
+	case "after", "before":
+		a, aok := toTime(actual)
+		b, bok := toTime(arg)
+		if !bok {
+			return nil, fmt.Errorf("%s: %s is not a timestamp", c.op, show(arg))
+		}
+		ok = aok && ((c.op == "after" && a.After(b)) || (c.op == "before" && a.Before(b)))
+	case "lowerCaseOf":
+		in := stringify(arg)
+		if strings.ToLower(in) == in {
+			return &mismatch{expected: "lowerCaseOf an input with upper-case letters (" + show(arg) +
+				" is lower-case already, so the check proves nothing)", found: show(actual)}, nil
+		}
+		s, isStr := actual.(string)
+		ok = isStr && s == strings.ToLower(in)
 	case "in", "notIn":
 		list, _ := arg.([]any)
 		has := false
@@ -226,6 +233,40 @@ func (c check) apply(actual any, found bool, r resolver) (*mismatch, error) {
 		return fail()
 	}
 	return nil, nil
+}
+
+func compare(op string, a, b float64) bool {
+	switch op {
+	case "gte":
+		return a >= b
+	case "lte":
+		return a <= b
+	case "gt":
+		return a > b
+	}
+	return a < b
+}
+
+// toNumber is toFloat, also for the decimal text of a header.
+func toNumber(v any) (float64, bool) {
+	if s, ok := v.(string); ok {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return f, err == nil
+	}
+	return toFloat(v)
+}
+
+// toTime reads a timestamp: RFC 3339 text (GHL's 2026-05-05T15:12:41.809Z)
+// or a number of epoch milliseconds (GHL's startAfter).
+func toTime(v any) (time.Time, bool) {
+	if s, ok := v.(string); ok {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t, err == nil
+	}
+	if f, ok := toFloat(v); ok {
+		return time.UnixMilli(int64(f)), true
+	}
+	return time.Time{}, false
 }
 
 func lengthOf(v any) int {
@@ -318,8 +359,11 @@ func show(v any) string {
 	var s string
 	switch x := v.(type) {
 	case string:
-		b, _ := json.Marshal(x)
-		s = string(b)
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // a URL's & stays &
+		_ = enc.Encode(x)
+		s = strings.TrimSuffix(b.String(), "\n")
 	default:
 		s = stringify(v)
 	}

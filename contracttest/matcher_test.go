@@ -16,7 +16,7 @@ import (
 )
 
 const fixedContact = `{"contact":{"id":"abcdefghij0123456789","locationId":"loc","type":"lead",
-"dateAdded":"2026-06-01T12:00:00.000Z","tags":["vip","new lead"],"n":3,"f":1.5,"nul":null,"s":"Hello World",
+"dateAdded":"2026-06-01T12:00:00.000Z","tags":["vip","new lead"],"n":3,"f":1.5,"nul":null,"s":"Hello World","low":"hello world",
 "followers":[]},"list":[{"k":1},{"k":2}]}`
 
 // TestMatchers runs one step per matcher against a fixed answer: each either
@@ -65,6 +65,22 @@ func TestMatchers(t *testing.T) {
 		{"contact.id", `"{{runId}}"`, false, ""},
 		{"contact.locationId", `"{{locationId}}"`, true, ""},
 		{"contact.s", `"{{locationId | upper}}"`, false, ""},
+		{"contact.n", `{gt: 2, lt: 4}`, true, ""},
+		{"contact.n", `{gt: 3}`, false, "3"},
+		{"contact.n", `{lt: 3}`, false, "3"},
+		{"contact.n", `{lt: "{{nowMs}}"}`, true, ""},
+		{"contact.s", `{gt: 1}`, false, `"Hello World"`},
+		{"contact.tags", `{containsAll: [new lead, vip]}`, true, ""},
+		{"contact.tags", `{containsAll: [vip, cold]}`, false, `["vip","new lead"]`},
+		{"contact.s", `{containsAll: [World, Hello]}`, true, ""},
+		{"contact.dateAdded", `{after: "2026-06-01T11:59:59.999Z", before: "{{now+1ms}}"}`, true, ""},
+		{"contact.dateAdded", `{after: "{{now}}"}`, false, `"2026-06-01T12:00:00.000Z"`},
+		{"contact.dateAdded", `{before: "2026-06-01T12:00:00.000Z"}`, false, `"2026-06-01T12:00:00.000Z"`},
+		{"contact.dateAdded", `{after: 1780315199999}`, true, ""},
+		{"contact.s", `{after: "{{now-1h}}"}`, false, `"Hello World"`},
+		{"contact.low", `{lowerCaseOf: Hello World}`, true, ""},
+		{"contact.s", `{lowerCaseOf: Hello World}`, false, `"Hello World"`},
+		{"contact.low", `{lowerCaseOf: "{{locationId}}"}`, false, `"hello world"`},
 	}
 	var b strings.Builder
 	b.WriteString("scenarios:\n  - name: matchers\n    tags: [readonly]\n    steps:\n")

@@ -44,7 +44,8 @@ type Failure struct {
 	Where    string `json:"where"`
 	Expected string `json:"expected"`
 	Found    string `json:"found"`
-	// Source says who expected it: the document (spec) or the step (expect).
+	// Source says who expected it: the document (spec), the step (expect),
+	// a walk across pages (walk), or the runner (runner, transport, capture).
 	Source string `json:"source"`
 }
 

@@ -331,8 +331,11 @@ func (r *runner) prepare(st *Step, s *scope) (*prepared, error) {
 
 // runStep sends one step and judges its answer. fatal means the scenario
 // cannot go on: no answer, a status other than expected, or a capture missing.
-func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, phase string, s *scope) (StepResult, []Failure, bool) {
-	sr := StepResult{Index: idx, Name: st.Name, Phase: phase, Method: st.Request.Method}
+//
+// The result is named so that the deferred bookkeeping (duration, requests)
+// lands in what is returned.
+func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, phase string, s *scope) (sr StepResult, _ []Failure, _ bool) {
+	sr = StepResult{Index: idx, Name: st.Name, Phase: phase, Method: st.Request.Method}
 	base := Failure{Scenario: sc.Name, File: sc.File, Line: st.Line, Phase: phase, StepIndex: idx, Step: st.Name, Method: st.Request.Method}
 	failWith := func(fs []finding) []Failure {
 		out := make([]Failure, len(fs))
@@ -363,6 +366,10 @@ func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, p
 			found: "none", source: SourceRunner}}), true
 	}
 	sr.OperationID, base.OperationID = op.ID, op.ID
+	if f := routedTo(st, op, r.spec); f != nil {
+		sr.Failed = true
+		return sr, failWith([]finding{*f}), true
+	}
 	opt := SendOptions{Throttle: st.Throttle, Retry429: st.Retry429}
 	if st.Wait > 0 {
 		if err := r.target.Clock.Sleep(ctx, st.Wait); err != nil {
@@ -379,6 +386,8 @@ func (r *runner) runStep(ctx context.Context, sc *Scenario, idx int, st *Step, p
 	switch {
 	case st.Repeat != nil:
 		ex, fs, body, err = r.repeat(ctx, sc, st, p, op, params, s, opt)
+	case st.Walk != nil:
+		ex, fs, body, err = r.walk(ctx, sc, st, p, op, params, s, opt)
 	default:
 		attempts, interval := 1, time.Duration(0)
 		if st.Eventually != nil {
@@ -614,3 +623,18 @@ func countStatuses(m map[int]int) string {
 }
 
 func pathEscape(s string) string { return url.PathEscape(s) }
+
+// routedTo checks that a step which names its operationId routes there: a
+// step whose request matches another operation is not sent, since what it
+// would judge is not what it claims to exercise.
+func routedTo(st *Step, op *openapi.Operation, spec *openapi.Spec) *finding {
+	if st.OperationID == "" || st.OperationID == op.ID {
+		return nil
+	}
+	want := "operationId " + st.OperationID
+	if named, ok := spec.Operation(st.OperationID); ok {
+		want += " (" + named.Method + " " + named.Path + ")"
+	}
+	return &finding{where: "request", expected: "a request routed to " + want,
+		found: "it routes to " + op.ID + " (" + op.Method + " " + op.Path + ")", source: SourceRunner}
+}

@@ -1,7 +1,6 @@
 package contracttest
 
 import (
-	"regexp"
 	"slices"
 	"time"
 )
@@ -73,10 +72,14 @@ func (s *Scenario) Needs() []string {
 
 // Step is one request with its expectations and captures.
 type Step struct {
-	Name    string
-	Line    int
-	Request Request
-	Expect  Expect
+	Name string
+	Line int
+	// OperationID, when set, is the operation of the document the step
+	// exercises: the loader checks the document has it, the runner that the
+	// request routes to it.
+	OperationID string
+	Request     Request
+	Expect      Expect
 	// Capture saves response values into variables for later steps, in order.
 	Capture []Capture
 	// Eventually re-sends the request until its expectations hold, for GHL's
@@ -84,6 +87,8 @@ type Step struct {
 	Eventually *Eventually
 	// Repeat sends the request many times, for the rate-limit scenarios.
 	Repeat *Repeat
+	// Walk pages through a list from this request to its last page.
+	Walk *Walk
 	// Wait is slept (on the runner's clock) before the step is sent, e.g. so
 	// that two contacts do not share a dateAdded millisecond.
 	Wait time.Duration
@@ -176,105 +181,4 @@ func (st *Step) templates() []*template {
 		out = append(out, a.Matcher.templates()...)
 	}
 	return out
-}
-
-// PathTemplate returns the step's path with every {{variable}} replaced by a
-// placeholder segment, so that it can be matched against the document's paths.
-func (st *Step) PathTemplate() string {
-	return placeholderRE.ReplaceAllString(st.Request.Path.raw, "x")
-}
-
-var placeholderRE = regexp.MustCompile(`\{\{[^}]*\}\}`)
-
-// Method returns the step's HTTP method.
-func (st *Step) Method() string { return st.Request.Method }
-
-// ExpectedStatuses returns the statuses the step accepts.
-func (st *Step) ExpectedStatuses() []int { return slices.Clone(st.Expect.Status) }
-
-// RemovesHeader reports whether the step sends the request without header name.
-func (st *Step) RemovesHeader(name string) bool {
-	for _, h := range st.Request.Headers {
-		if equalFoldASCII(h.name, name) && h.remove {
-			return true
-		}
-	}
-	return false
-}
-
-// HeaderTemplate returns the raw template a step sets header name to, if any.
-func (st *Step) HeaderTemplate(name string) (string, bool) {
-	for _, h := range st.Request.Headers {
-		if equalFoldASCII(h.name, name) && !h.remove {
-			return h.val.raw, true
-		}
-	}
-	return "", false
-}
-
-// BodyAssertion returns the raw text of the step's expectation at path, if any.
-func (st *Step) BodyAssertion(path string) (*Matcher, bool) {
-	for _, a := range st.Expect.Body {
-		if a.Path.String() == path {
-			return a.Matcher, true
-		}
-	}
-	return nil, false
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// RawPath returns the step's path as written, {{variables}} included.
-func (st *Step) RawPath() string { return st.Request.Path.raw }
-
-// QueryTemplate returns the raw template of query parameter name, if sent.
-func (st *Step) QueryTemplate(name string) (string, bool) {
-	for _, q := range st.Request.Query {
-		if q.name == name {
-			return q.val.raw, true
-		}
-	}
-	return "", false
-}
-
-// BodyKeys returns the top-level keys of the step's JSON body.
-func (st *Step) BodyKeys() []string {
-	if st.Request.Body == nil {
-		return nil
-	}
-	obj, _ := st.Request.Body.v.([]kv)
-	out := make([]string, len(obj))
-	for i, p := range obj {
-		out[i] = p.key
-	}
-	return out
-}
-
-// UsesVariable reports whether any template of the step names variable name.
-func (st *Step) UsesVariable(name string) bool {
-	for _, t := range st.templates() {
-		for _, e := range t.exprs() {
-			if e.name == name {
-				return true
-			}
-		}
-	}
-	return false
 }

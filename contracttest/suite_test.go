@@ -30,6 +30,9 @@ func TestSuitePassesAgainstTheMock(t *testing.T) {
 	for _, sc := range rep.Scenarios {
 		assert.Equal(t, contracttest.StatusPass, sc.Status, sc.Name)
 		assert.Positive(t, sc.Requests, sc.Name)
+		for _, st := range sc.Steps {
+			assert.Positive(t, st.Requests, "%s: step %q sent nothing, or its requests were not counted", sc.Name, st.Name)
+		}
 	}
 
 	// Cleanup: every contact created was deleted, as the API itself tells.
@@ -170,7 +173,7 @@ func TestInterruptStillCleansUp(t *testing.T) {
 		for _, f := range sc.Failures {
 			if f.Found == "interrupted (SIGINT)" {
 				interrupted++
-				assert.Equal(t, "list-paging", sc.Name, "the fourth contact is created there")
+				assert.Equal(t, "duplicate-contact", sc.Name, "the fourth contact is created there")
 				break
 			}
 		}

@@ -23,7 +23,7 @@ type finding struct {
 	where    string
 	expected string
 	found    string
-	source   string // SourceSpec, SourceExpect, SourceCapture
+	source   string // SourceSpec, SourceExpect, SourceCapture, SourceWalk, …
 }
 
 // Sources of a failure.
@@ -31,6 +31,7 @@ const (
 	SourceSpec      = "spec"      // the OpenAPI document
 	SourceExpect    = "expect"    // the step's own expectations
 	SourceCapture   = "capture"   // a value the step had to capture was not there
+	SourceWalk      = "walk"      // the pages of a walk do not agree (duplicates, total, next page)
 	SourceTransport = "transport" // no answer at all
 	SourceRunner    = "runner"    // the step could not be run as written
 )

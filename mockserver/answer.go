@@ -23,6 +23,7 @@ func (s *Server) answer(w http.ResponseWriter, rq *request, status int, body any
 // refused, and keeps why for the journal and the log line.
 func (s *Server) refuse(w http.ResponseWriter, rq *request, e *apiError) {
 	rq.why = e.reason()
+	s.settleBody(w, rq)
 	s.setRateHeaders(w.Header(), rq)
 	s.writeError(w, rq, e)
 }

@@ -62,6 +62,7 @@ func (s *Server) injectFault(w *statusWriter, rq *request) (done bool) {
 			t.Stop()
 			return true
 		}
+		s.limitBodyTime(w, rq.r) // the body's time starts after the delay
 	}
 	switch d.Action {
 	case faults.ActionReset:

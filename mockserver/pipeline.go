@@ -43,6 +43,7 @@ type request struct {
 	rated bool
 
 	recorded bool // journalled and logged already (see record)
+	bodyDone bool // the body was read, or drained (see settleBody)
 
 	queryValues url.Values // see values
 	sw          statusWriter
@@ -203,19 +204,19 @@ func (s *Server) record(rq *request, status int) {
 		}
 	}
 	dur := time.Since(rq.start)
-	path := journal.Truncate(rq.r.URL.Path, maxJournalURL)
+	method, path, query := requestLine(rq.r)
 	e := journal.Entry{
 		Time:        s.clock.Now().Truncate(time.Millisecond),
-		Method:      rq.r.Method,
+		Method:      method,
 		Path:        path,
-		Query:       journal.Truncate(rq.r.URL.RawQuery, maxJournalURL),
+		Query:       query,
 		OperationID: rq.op.ID,
 		Status:      status,
 		DurationMs:  float64(dur.Microseconds()) / 1000,
 		LocationID:  rq.loc,
 		TraceID:     rq.traceID,
 		Fault:       rq.fault,
-		Reason:      rq.why,
+		Reason:      journal.Truncate(rq.why, maxURLBytes),
 	}
 	if max := s.cfg.JournalBodyBytes; max > 0 {
 		e.RequestHeaders = packHeaders(rq.r.Header, max)
@@ -235,7 +236,7 @@ func (s *Server) record(rq *request, status int) {
 	}
 	attrs := []slog.Attr{
 		slog.String("operationId", rq.op.ID),
-		slog.String("method", rq.r.Method),
+		slog.String("method", method),
 		slog.String("path", path),
 		slog.Int("status", status),
 		slog.Duration("duration", dur),
@@ -246,14 +247,10 @@ func (s *Server) record(rq *request, status int) {
 		attrs = append(attrs, slog.String("fault", rq.fault))
 	}
 	if rq.why != "" {
-		attrs = append(attrs, slog.String("reason", journal.Truncate(rq.why, maxJournalURL)))
+		attrs = append(attrs, slog.String("reason", journal.Truncate(rq.why, maxURLBytes)))
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }
-
-// maxJournalURL bounds a path, a query or a reason in the journal and the
-// log line: a request with a 1 MB URL costs them 2 KiB.
-const maxJournalURL = 2048
 
 // packHeaders packs headers for the journal, sorted by name, the
 // Authorization value redacted to its scheme and the token's last four
@@ -310,7 +307,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Mess
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, op: notFoundOp, traceID: newTraceID(), start: time.Now()}
 	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes}
-	e := routeNotFound(r.Method, r.URL.EscapedPath())
+	e := routeNotFound(r.Method, journal.Truncate(r.URL.EscapedPath(), maxURLBytes))
 	rq.why = "no operation has this method and path"
 	s.writeError(&rq.sw, rq, e)
 	s.record(rq, rq.sw.status)

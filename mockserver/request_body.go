@@ -29,9 +29,11 @@ func (s *Server) readBody(w http.ResponseWriter, rq *request) *apiError {
 		return s.defaultBody(rq)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	rq.bodyDone = true
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
+			drainBody(w, r) // so that the client reads its 413 (see body_limits.go)
 			return newError(http.StatusRequestEntityTooLarge, "request entity too large")
 		}
 		return newError(http.StatusBadRequest, "could not read the request body")

@@ -137,6 +137,7 @@ var varsPool = sync.Pool{New: func() any { return make(map[string]string, openap
 // ServeHTTP routes the request with the router, once: the route that
 // matches carries the operation and its path parameters to the pipeline.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.limitBodyTime(w, r) // body_limits.go
 	vars := varsPool.Get().(map[string]string)
 	m := mux.RouteMatch{Vars: vars}
 	matched := s.router.Match(r, &m)

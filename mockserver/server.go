@@ -61,6 +61,11 @@ type Config struct {
 	Spec *openapi.Spec
 	// MaxBodyBytes bounds request bodies (413 beyond); 0 means 1 MiB.
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request's body may take to arrive, from when
+	// the mock starts serving the request (after its headers); a slower one
+	// has its connection closed. 0 means no bound (serve's --body-timeout
+	// sets one). See body_limits.go.
+	BodyTimeout time.Duration
 	// RateLimits, where set (non-zero), replace the burst limit, burst window
 	// and daily limit of every token whose fixture entry sets none of its own
 	// (the apps' limits, GHL's 100 per 10 s and 200,000 a day by default).
@@ -72,8 +77,13 @@ type Config struct {
 	// own), e.g. from a --faults file. A reset brings them back.
 	Faults []faults.Rule
 	// AdminToken, when set, is required as a bearer token on the admin API
-	// (/_mock/…, except /_mock/health).
+	// (/_mock/…, except /_mock/health); without it the admin API answers
+	// only loopback clients that no proxy forwarded (admin_guard.go).
 	AdminToken string
+	// AllowedHosts are the host names, besides localhost and IP addresses,
+	// under which the admin API answers requests without the admin token
+	// (the serve command adds its listen host).
+	AllowedHosts []string
 	// JournalSize is how many requests the journal keeps; 0 means 1000.
 	JournalSize int
 	// JournalBodyBytes bounds what the journal keeps of each request's and
@@ -105,6 +115,8 @@ type Server struct {
 	log      *slog.Logger
 	clock    *Clock
 	ids      *crm.IDGen
+	// seedRef is what the seeded dates are relative to (determinism.go).
+	seedRef time.Time
 
 	tokens  *tokens
 	limiter *ratelimit.Limiter
@@ -188,6 +200,7 @@ func New(cfg Config) (*Server, error) {
 		settings: cfg.Fixtures.Settings,
 		log:      cfg.Logger,
 		clock:    clock,
+		seedRef:  seedReference(cfg, clock),
 		ids:      crm.NewIDGen(uint64(cfg.Seed) ^ 0x6768_6c6d_6f63_6b21), // "ghlmock!"
 	}
 	if cfg.RetryAfter != nil {
@@ -230,9 +243,9 @@ func New(cfg Config) (*Server, error) {
 
 // seeded returns a store holding freshly generated seeded data.
 func (s *Server) seeded() (*inmem.Store, error) {
-	now := s.clock.Now()
-	if !s.cfg.Epoch.IsZero() {
-		now = s.cfg.Epoch.UTC() // exactly, not the microseconds the clock has run since
+	now := s.seedRef
+	if s.cfg.Now != nil {
+		now = s.clock.Now() // a test's clock, as it reads at the reset
 	}
 	ds, err := seed.Generate(s.fx, seed.Options{
 		Seed:                s.cfg.Seed,

@@ -21,16 +21,6 @@ type Metric struct {
 	Unit  string  `json:"unit"`
 }
 
-// metric returns the value of unit, and whether the line has it.
-func (g GoBench) metric(unit string) (float64, bool) {
-	for _, m := range g.Metrics {
-		if m.Unit == unit {
-			return m.Value, true
-		}
-	}
-	return 0, false
-}
-
 // parseGoBench reads the benchmark lines of `go test -bench` output, each
 // with the package named by the "pkg:" line before it. Other lines are
 // skipped.

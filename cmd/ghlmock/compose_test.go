@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"net"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -142,6 +143,15 @@ func TestComposeFile(t *testing.T) {
 	assert.Equal(t, 401, status, "the admin API wants the admin token")
 	status, _ = getAs(t, base+"/_mock/requests", "compose-admin-secret")
 	assert.Equal(t, 200, status)
+	// The bot's side of the network reaches the admin API as http://ghlmock:PORT.
+	req, err := http.NewRequestWithContext(t.Context(), "GET", base+"/_mock/requests", nil)
+	require.NoError(t, err)
+	req.Host = "ghlmock:" + port
+	req.Header.Set("Authorization", "Bearer compose-admin-secret")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, "with the token, the admin API answers under the service's name")
 	require.NoError(t, stop())
 	_, err = os.Stat(env["GHLMOCK_STATE"])
 	assert.NoError(t, err, "the state was written where GHLMOCK_STATE says")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,7 +27,10 @@ import (
 // instead of the tests — so that it can be killed with SIGKILL or stopped
 // with SIGTERM like the real binary.
 
-const childEnv = "GHLMOCK_TEST_CHILD_ARGS"
+const (
+	childEnv       = "GHLMOCK_TEST_CHILD_ARGS"
+	childNofileEnv = "GHLMOCK_TEST_CHILD_NOFILE"
+)
 
 func TestMain(m *testing.M) {
 	if args := os.Getenv(childEnv); args != "" {
@@ -36,6 +40,13 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		os.Args = append([]string{"ghlmock"}, argv...)
+		if n, err := strconv.ParseUint(os.Getenv(childNofileEnv), 10, 64); err == nil {
+			// A file-descriptor limit for the bounds tests (bounds_test.go).
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(2)
+			}
+		}
 		main()
 		os.Exit(0)
 	}
@@ -53,9 +64,15 @@ type child struct {
 // startChild starts ghlmock serve with args in a process of its own.
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
+	return startChildEnv(t, nil, args...)
+}
+
+// startChildEnv is startChild with more environment variables.
+func startChildEnv(t *testing.T, env []string, args ...string) *child {
+	t.Helper()
 	raw, _ := json.Marshal(append([]string{"serve", "--addr", "127.0.0.1:0", "--burst-limit", "100000000", "--daily-limit", "1000000000"}, args...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+string(raw))
+	cmd.Env = append(append(os.Environ(), env...), childEnv+"="+string(raw))
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	c := &child{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}

@@ -273,7 +273,7 @@ func TestDockerfile(t *testing.T) {
 	state := filepath.Join(volume, path.Base(img.env["GHLMOCK_STATE"]))
 	out, code := runIn(t, work, imageEnv(map[string]string{"GHLMOCK_STATE": state, "TMPDIR": volume}), binary, append(img.entrypoint[1:], img.cmd...)...)
 	assert.NotEqual(t, 0, code)
-	assert.Contains(t, out, "set --admin-token", "the image on 0.0.0.0 without GHLMOCK_ADMIN_TOKEN is refused, saying why")
+	assert.Contains(t, out, "set an admin token (GHLMOCK_ADMIN_TOKEN", "the image on 0.0.0.0 without GHLMOCK_ADMIN_TOKEN is refused, saying why")
 
 	addr := freeAddr(t)
 	env := imageEnv(map[string]string{"GHLMOCK_ADDR": addr, "GHLMOCK_STATE": state, "TMPDIR": volume, "GHLMOCK_ADMIN_TOKEN": "admin-secret"})

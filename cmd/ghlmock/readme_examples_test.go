@@ -29,7 +29,8 @@ import (
 // output of the last command of the run block before it; its lines are
 // joined and its spaces ignored (JSON wrapped for reading). In both, …
 // stands for anything, and runs of spaces count as one. The README's
-// address http://127.0.0.1:8080 is the test mock's. A command is what bash
+// address http://127.0.0.1:8080 is the test mock's, started with --now
+// 2026-11-22T09:00:00Z as the README says its answers are. A command is what bash
 // reads as one: lines are joined until `bash -n` finds them complete.
 
 const readmeAddr = "http://127.0.0.1:8080"
@@ -178,7 +179,9 @@ func TestREADMEShellExamples(t *testing.T) {
 	out, code := runIn(t, ".", cleanEnv(), goBin, "build", "-o", filepath.Join(binDir, "ghlmock"), ".")
 	require.Zero(t, code, out)
 
-	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0")
+	// The README's answers are those of a mock started at the instant it
+	// names, so that its dates are the same on any day.
+	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0", "--now", "2026-11-22T09:00:00Z")
 	const sep = "<<<ghlmock-readme-segment>>>"
 	var script strings.Builder
 	for _, s := range segs {

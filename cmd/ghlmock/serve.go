@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -41,7 +40,7 @@ type serveFlags struct {
 	dailyLimit  int
 	retryAfter  optBool
 	faults      string
-	adminToken  string
+	admin       adminFlags
 	journalSize int
 	journalBody int
 	state       string
@@ -50,6 +49,7 @@ type serveFlags struct {
 	grace       time.Duration
 	pprof       bool
 	now         string
+	bounds      boundFlags
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -85,7 +85,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.dailyLimit, "daily-limit", 0, "requests per day per app and location (0: the fixtures', GHL's 200000)")
 	fs.Var(&f.retryAfter, "retry-after", "send Retry-After on 429s (default: the fixtures' retryAfter setting, off)")
 	fs.StringVar(&f.faults, "faults", "", "YAML or JSON file of fault rules in force from the start")
-	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API (/_mock/) requires; required when --addr is not loopback")
+	f.admin.register(fs)
 	fs.IntVar(&f.journalSize, "journal-size", 1000, "requests the journal keeps (a ring)")
 	fs.IntVar(&f.journalBody, "journal-bodies", 4096, "bytes of each request's and answer's body (and header value) the journal keeps; 0 keeps none")
 	fs.StringVar(&f.state, "state", "", "SQLite database the state lives in: loaded at start (created with the seeded data if missing), every write committed to it before it is answered")
@@ -93,6 +93,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.stateSync, "state-sync", false, "with --state, make every commit wait for the disk, so that an operating-system crash or power cut loses nothing either (default: a killed process loses nothing)")
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
+	f.bounds.register(fs)
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
 }
 
@@ -152,8 +153,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	if !isLoopback(f.addr) && f.adminToken == "" {
-		return fmt.Errorf("--addr %s is not a loopback address: set --admin-token so the admin API is not open to the network", f.addr)
+	if err := f.bounds.check(); err != nil {
+		return err
+	}
+	adminToken, allowedHosts, err := f.admin.resolve(f.addr)
+	if err != nil {
+		return err
+	}
+	if !isLoopback(f.addr) && adminToken == "" {
+		return fmt.Errorf("--addr %s is not a loopback address: set an admin token (GHLMOCK_ADMIN_TOKEN or --admin-token-file) so the admin API is not open to the network", f.addr)
 	}
 	fx, err := loadFixtures(f.fixtures)
 	if err != nil {
@@ -165,7 +173,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		ContactsPerLocation: f.contacts,
 		Logger:              logger,
 		RateLimits:          ratelimit.Limits{Burst: f.burstLimit, Window: f.burstWindow, Daily: f.dailyLimit},
-		AdminToken:          f.adminToken,
+		AdminToken:          adminToken,
+		AllowedHosts:        allowedHosts,
+		BodyTimeout:         f.bounds.bodyTimeout,
 		JournalSize:         f.journalSize,
 		JournalBodyBytes:    journalBodyBytes(f.journalBody),
 		Pprof:               f.pprof,
@@ -200,15 +210,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// long-running mock's resident memory is what its data needs.
 	debug.FreeOSMemory()
 	tuneGC(getenv)
-	ln, err := net.Listen("tcp", f.addr)
+	tcp, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	ln, err := f.bounds.limit(tcp, logger)
+	if err != nil {
+		_ = tcp.Close()
+		return err
 	}
+	httpSrv := f.bounds.server(srv, ln, logger)
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
