@@ -296,7 +296,8 @@ func TestSelectByTags(t *testing.T) {
 
 // TestEveryErrorStepJudgesEveryKeyOfTheBody: a step that expects a GHL error
 // judges each key of the error body: statusCode (the answer's own status),
-// message, and error (its value, or absent where GHL leaves it out).
+// message, and error (its value, or absent where GHL leaves it out); an
+// OAuth-shaped one (the token endpoint's) error and error_description.
 func TestEveryErrorStepJudgesEveryKeyOfTheBody(t *testing.T) {
 	t.Parallel()
 	n := 0
@@ -307,6 +308,12 @@ func TestEveryErrorStepJudgesEveryKeyOfTheBody(t *testing.T) {
 		}
 		n++
 		where := fmt.Sprintf("%s: step %q (%s:%d)", s.sc.Name, s.st.Name, s.sc.File, s.st.Line)
+		if _, oauthShaped := s.st.BodyAssertion("error_description"); oauthShaped {
+			// The token endpoint speaks OAuth's {"error","error_description"}.
+			_, ok := s.st.BodyAssertion("error")
+			assert.True(t, ok, "%s does not judge error", where)
+			continue
+		}
 		code, ok := s.st.BodyAssertion("statusCode")
 		if assert.True(t, ok, "%s does not judge statusCode", where) {
 			v, _ := code.Arg("equals")

@@ -485,6 +485,17 @@ func (p *parser) request(n *yaml.Node) Request {
 			val := p.value(v)
 			r.Body = &val
 		},
+		"form": func(v *yaml.Node) {
+			if !p.kind(v, yaml.MappingNode, "form must be a mapping of field names to values") {
+				return
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				name := v.Content[i].Value
+				if t := p.tmpl(v.Content[i+1], "form field "+name); t != nil {
+					r.Form = append(r.Form, queryParam{name: name, val: t})
+				}
+			}
+		},
 	}, "method", "path")
 	return r
 }

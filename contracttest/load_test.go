@@ -67,7 +67,7 @@ func TestParseFileNamesFileLineAndReason(t *testing.T) {
 		{"unknown operationId", strings.Replace(minimal, "      - name: read\n", "      - name: read\n        operationId: get-contct\n", 1), `bad.yaml:16: operationId "get-contct" is no operation of the OpenAPI document (openapi/contacts.yaml); did you mean "get-contact"?`},
 		{"operationId far from any", strings.Replace(minimal, "      - name: read\n", "      - name: read\n        operationId: listEverything\n", 1), `bad.yaml:16: operationId "listEverything" is no operation of the OpenAPI document (openapi/contacts.yaml)`},
 		{"empty operationId", strings.Replace(minimal, "      - name: read\n", "      - name: read\n        operationId: \"\"\n", 1), `bad.yaml:16: operationId must not be empty`},
-		{"unknown tag", strings.Replace(minimal, "[readonly]", "[readonly, wirte]", 1), `bad.yaml:3: unknown tag "wirte" (known: readonly, write, errors, ratelimit)`},
+		{"unknown tag", strings.Replace(minimal, "[readonly]", "[readonly, wirte]", 1), `bad.yaml:3: unknown tag "wirte" (known: readonly, write, errors, ratelimit, oauth)`},
 		{"no steps", "scenarios:\n  - name: a\n    tags: [write]\n", "bad.yaml:2: a scenario has no steps"},
 		{"bad name", strings.Replace(minimal, "name: one", "name: One Two", 1), `bad.yaml:2: scenario name "One Two" must be lower-case`},
 		{"no method", strings.Replace(minimal, "          method: GET\n", "", 1), "bad.yaml:7: request has no method"},

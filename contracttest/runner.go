@@ -315,6 +315,18 @@ func (r *runner) prepare(st *Step, s *scope) (*prepared, error) {
 		}
 		p.header.Set("Content-Type", "application/json")
 	}
+	if st.Request.Form != nil {
+		form := url.Values{}
+		for _, f := range st.Request.Form {
+			v, err := f.val.expandString(s)
+			if err != nil {
+				return nil, err
+			}
+			form.Add(f.name, v)
+		}
+		p.body = []byte(form.Encode())
+		p.header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	for _, h := range st.Request.Headers {
 		if h.remove {
 			p.header.Del(h.name)

@@ -18,10 +18,13 @@ const (
 	// TagRateLimit marks a scenario that spends 100+ requests to meet a 429;
 	// it runs only when asked for.
 	TagRateLimit = "ratelimit"
+	// TagOAuth marks a scenario of GHL's OAuth endpoints: it needs an app's
+	// client credentials and refresh tokens (target variables).
+	TagOAuth = "oauth"
 )
 
 // KnownTags are the tags a scenario may carry.
-var KnownTags = []string{TagReadonly, TagWrite, TagErrors, TagRateLimit}
+var KnownTags = []string{TagReadonly, TagWrite, TagErrors, TagRateLimit, TagOAuth}
 
 // Suite is every scenario of a set of scenario files, in file order.
 type Suite struct {
@@ -108,6 +111,9 @@ type Request struct {
 	// Version: 2021-07-28); a header with Remove set is not sent at all.
 	Headers []headerSpec
 	Body    *value // nil: no body
+	// Form is a form-encoded body (application/x-www-form-urlencoded), as
+	// OAuth's token endpoints take; a step has a body or a form, not both.
+	Form []queryParam
 }
 
 type queryParam struct {
@@ -166,7 +172,7 @@ func (st *Step) templates() []*template {
 	if r.Path != nil {
 		out = append(out, r.Path)
 	}
-	for _, q := range r.Query {
+	for _, q := range append(slices.Clone(r.Query), r.Form...) {
 		out = append(out, q.val)
 	}
 	for _, h := range r.Headers {

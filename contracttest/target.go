@@ -36,6 +36,14 @@ var TargetVars = []TargetVar{
 	{"businessId", "business-id", "GHL_BUSINESS_ID", "a business of the location"},
 	{"foreignLocationId", "foreign-location-id", "GHL_FOREIGN_LOCATION_ID", "a location id the token cannot access (for the 403)"},
 	{"duplicatesDisallowed", "duplicates-disallowed", "GHL_DUPLICATES_DISALLOWED", `"true" when the location does not allow duplicate contacts (Settings: Allow Duplicate Contact off)`},
+	// OAuth (fixtures/scenarios/oauth.yaml). The refresh tokens are used up
+	// by the scenarios that rotate them: give ones you can afford to lose.
+	{"clientId", "client-id", "GHL_CLIENT_ID", "the client id of a marketplace app installed on the location (<appId>-<suffix>)"},
+	{"clientSecret", "client-secret", "GHL_CLIENT_SECRET", "that app's client secret"},
+	{"refreshToken", "refresh-token", "GHL_REFRESH_TOKEN", "a refresh token of that app for the location (a Location token's; the scenario uses it up)"},
+	{"oauthCode", "oauth-code", "GHL_OAUTH_CODE", "a fresh authorization code of that app, not yet exchanged (the scenario exchanges it)"},
+	{"companyId", "company-id", "GHL_COMPANY_ID", "the agency (company) that owns the location"},
+	{"companyRefreshToken", "company-refresh-token", "GHL_COMPANY_REFRESH_TOKEN", "a refresh token of that app's Company install (an agency token's; the scenario uses it up)"},
 }
 
 // TargetVarNames lists the names of the target variables.

@@ -18,7 +18,8 @@ import (
 //	{{runId}} {{seed}}       the run's id and seed
 //	{{now}} {{now+48h}}      the runner's clock as GHL writes timestamps; {{nowMs}} in epoch milliseconds
 //	{{contactId}}            a value captured by an earlier step
-//	{{firstName.a | lower}}  filters: lower, upper, national (+12125550150 → 2125550150)
+//	{{firstName.a | lower}}  filters: lower, upper, national (+12125550150 → 2125550150),
+//	                         appId (a client id's app id)
 //
 // A string that is exactly one {{…}} takes the variable's own JSON type, so a
 // captured array or number can be sent as such; anywhere else the value is
@@ -50,6 +51,8 @@ var knownFilters = map[string]func(string) string{
 	// national turns an E.164 NANP phone (+12125550150) into its bare
 	// 10-digit form (2125550150).
 	"national": func(s string) string { return strings.TrimPrefix(strings.TrimPrefix(s, "+1"), "+") },
+	// appId is the app id of a client id (<appId>-<suffix> → <appId>).
+	"appId": func(s string) string { id, _, _ := strings.Cut(s, "-"); return id },
 }
 
 // builtinVars are variables the runner itself defines.

@@ -83,6 +83,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
+	s.adminOAuth(mux) // /_mock/oauth/… (admin_oauth.go)
 	if s.cfg.Pprof {
 		mux.HandleFunc("/_mock/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
 			// net/http/pprof serves from /debug/pprof/; strip our prefix.

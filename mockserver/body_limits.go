@@ -14,9 +14,9 @@ import (
 // still arriving, the kernel would reset it, and the reset destroys the
 // answer on its way: the client sees a broken pipe instead of its 413.
 // So the mock reads the rest of the body and throws it away — up to
-// maxDrain, and within the time the client has for its body (the serve
-// command's --body-timeout), or refusedBodyGrace for a request without a
-// valid token — and only then answers. A body larger than that is cut off
+// maxDrain, and within the time the client has for its body
+// (Config.BodyTimeout, serve's --body-timeout), or refusedBodyGrace for a
+// request without a valid token — and only then answers. A body larger than that is cut off
 // and its connection closed after the answer.
 
 // maxDrain is the most of a refused body the mock reads to throw away.

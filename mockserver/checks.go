@@ -19,6 +19,9 @@ import (
 // expired or revoked one is GHL's 401 (one answer for all, as GHL gives;
 // the journal says which).
 func (s *Server) authenticate(rq *request) *apiError {
+	if rq.op.auth == authNone {
+		return nil
+	}
 	msgs := s.settings.Messages
 	authz := rq.r.Header.Get("Authorization")
 	scheme, value, _ := strings.Cut(strings.TrimSpace(authz), " ")
@@ -33,7 +36,11 @@ func (s *Server) authenticate(rq *request) *apiError {
 	}
 	t, ok := s.tokens.lookup(value)
 	if !ok {
-		why := "token not found"
+		var why string
+		if t, why = s.authenticateOAuth(value); t != nil {
+			rq.token, rq.loc = t, t.LocationID
+			return nil
+		}
 		if at, revoked := s.tokens.revokedAt(value); revoked {
 			why = "token revoked at " + at.UTC().Format(crm.ISOLayout)
 		}
@@ -50,6 +57,9 @@ func (s *Server) authenticate(rq *request) *apiError {
 // burst or daily limit it is GHL's 429. From here on every answer carries
 // this decision's X-RateLimit-* headers.
 func (s *Server) rateLimit(rq *request) *apiError {
+	if rq.token == nil { // an operation without a token (POST /oauth/token)
+		return nil
+	}
 	rq.rate, rq.rated = s.limiter.Take(rq.token.rateKey, rq.token.Limits), true
 	if !rq.rate.Allowed {
 		l := rq.rate.Limits
@@ -69,6 +79,9 @@ var dateVersion = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // checkVersion checks the Version header: missing is 401, an unpublished
 // date 401, anything else not accepted 400 (see the fixtures' messages).
 func (s *Server) checkVersion(rq *request) *apiError {
+	if rq.op.auth == authNone {
+		return nil
+	}
 	msgs := s.settings.Messages
 	version := rq.r.Header.Get("Version")
 	switch {
@@ -87,6 +100,12 @@ func (s *Server) checkVersion(rq *request) *apiError {
 // checkScope checks that the token holds one of the operation's scopes: GHL
 // answers 401, not 403, and without an "error" key.
 func (s *Server) checkScope(rq *request) *apiError {
+	if rq.op.auth != authBearer { // the OAuth endpoints: package oauth checks the caller
+		return nil
+	}
+	if e := s.checkAuthClass(rq); e != nil {
+		return e
+	}
 	if !rq.token.hasScope(rq.op.Scopes) {
 		return &apiError{Status: http.StatusUnauthorized, Message: s.settings.Messages.Scope, NoError: true,
 			why: "scope " + strings.Join(rq.op.Scopes, " or ") + " missing (the token has " + strings.Join(rq.token.Scopes, ", ") + ")"}

@@ -83,6 +83,7 @@ func (s *Server) openState(ctx context.Context) error {
 		s.ids.Skip(crashSkip)
 		s.log.Warn("the state database was not closed cleanly (a crash or a kill): loaded what was committed", "file", db.Path())
 	}
+	s.grants = st.Records[crm.KindGrant]
 	if err := s.loadTokens(st.Records[crm.KindToken]); err != nil {
 		return fmt.Errorf("--state %s: %w", db.Path(), err)
 	}
@@ -98,6 +99,9 @@ func (s *Server) undo(cs []crm.Change) {
 		switch {
 		case c.Kind == crm.KindToken:
 			s.undoToken(c)
+		case c.Kind == crm.KindGrant:
+			// Package oauth undoes its own: its change hook returns the
+			// commit's error (oauthChanges).
 		case c.Kind == crm.KindDataset && c.ID == crm.AllLocations:
 			if r, ok := c.Before.(*resetUndo); ok {
 				s.store.Store(r.store)

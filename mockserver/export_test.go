@@ -3,6 +3,8 @@ package mockserver
 import (
 	"context"
 	"slices"
+
+	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
 
 // PanicOnForTest makes an operation's handler panic, to test the recover
@@ -28,3 +30,8 @@ func Unimplemented(s *Server) []string {
 // FailCommitsForTest makes the state database's commits fail while fail
 // returns an error (see sqlite.Options.BeforeCommit).
 func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }
+
+// SubscribeForTest calls fn with every change the server's feed delivers.
+func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) {
+	return s.feed.Subscribe(fn)
+}

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -150,6 +151,9 @@ func TestOperationTableCoversTheDocument(t *testing.T) {
 	}
 	var doc []string
 	for _, op := range h.spec.Operations() {
+		if slices.Contains(op.Route.Operation.Tags, "OAuth 2.0") {
+			continue // GHL's OAuth endpoints: oauth_test.go
+		}
 		doc = append(doc, op.ID)
 	}
 	sort.Strings(ids)

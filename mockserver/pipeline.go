@@ -134,6 +134,10 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 // pipeline runs a request through GHL's steps, in the real API's order; the
 // first step that refuses it answers.
 func (s *Server) pipeline(w http.ResponseWriter, rq *request) {
+	if e := s.checkRouteVersion(rq); e != nil { // 404: a path that exists under another Version only
+		s.refuse(w, rq, e)
+		return
+	}
 	if e := s.authenticate(rq); e != nil { // 401: no, unknown or expired token
 		s.refuse(w, rq, e)
 		return
@@ -220,10 +224,10 @@ func (s *Server) record(rq *request, status int) {
 	}
 	if max := s.cfg.JournalBodyBytes; max > 0 {
 		e.RequestHeaders = packHeaders(rq.r.Header, max)
-		e.RequestBody = journal.Truncate(string(rq.body), max)
+		e.RequestBody = journal.Truncate(redactOAuth(rq, string(rq.body)), max)
 		if w := &rq.sw; w.ResponseWriter != nil {
 			e.ResponseHeaders = packHeaders(w.Header(), max)
-			e.ResponseBody = string(w.body)
+			e.ResponseBody = redactOAuth(rq, string(w.body))
 			if w.bytes > len(w.body) {
 				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
 			}

@@ -68,6 +68,12 @@ func (s *Server) handlers() map[string]handlerFunc {
 		// bulk (handlers_bulk.go)
 		"create-association":               s.createAssociation,
 		"add-remove-contact-from-business": s.addRemoveContactFromBusiness,
+		// OAuth (handlers_oauth.go)
+		"get-access-token":             s.getAccessToken,
+		"get-location-access-token":    s.getLocationAccessToken,
+		"get-location-access-token-v3": s.getLocationAccessTokenV3,
+		"get-installed-location":       s.getInstalledLocation,
+		"get-installed-location-v3":    s.getInstalledLocationV3,
 	}
 }
 
@@ -88,6 +94,11 @@ type operation struct {
 	// writes reports that the operation changes state: it needs
 	// contacts.write (search, a POST, needs only contacts.readonly).
 	writes bool
+	// auth is how it is authenticated (x-ghlmock-auth; oauth_server.go).
+	auth opAuth
+	// onlyVersion, when set, is the one Version the path exists under
+	// (x-ghlmock-version: the paths v3 renamed).
+	onlyVersion string
 }
 
 // ServeHTTP serves the operation for a caller that routed the request with
@@ -106,6 +117,7 @@ func (s *Server) buildRoutes() error {
 	r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
 		return strings.HasPrefix(req.URL.Path, adminPrefix)
 	}).Handler(admin)
+	s.routeOAuthPages(r)
 	s.ops = map[string]*operation{}
 	s.spec.Route(r, func(o *openapi.Operation) http.Handler {
 		op := &operation{srv: s, Operation: o, handle: hs[o.ID], validation: validation.Compile(o)}
@@ -117,6 +129,12 @@ func (s *Server) buildRoutes() error {
 		op.queryLocation = o.Route.Operation.Parameters.GetByInAndName("query", "locationId") != nil
 		if sc := validation.BodySchema(o); sc != nil {
 			_, op.bodyLocation = sc.Properties["locationId"]
+		}
+		op.onlyVersion, _ = o.Route.Operation.Extensions["x-ghlmock-version"].(string)
+		if op.auth = opAuthOf(o.Route.Operation.Extensions); op.auth != authBearer {
+			// Not a location's operation: no location check (a Company
+			// token has none; locationToken names the one it asks for).
+			op.queryLocation, op.bodyLocation = false, false
 		}
 		s.ops[o.ID] = op
 		return op

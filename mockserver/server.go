@@ -14,6 +14,8 @@ package mockserver
 
 import (
 	"context"
+	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +32,7 @@ import (
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
 	"github.com/ghlmock/ghlmock/mockserver/inmem"
 	"github.com/ghlmock/ghlmock/mockserver/journal"
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 	"github.com/ghlmock/ghlmock/mockserver/seed"
 	"github.com/ghlmock/ghlmock/mockserver/sqlite"
@@ -102,6 +105,11 @@ type Config struct {
 	// being killed).
 	StateSync bool
 
+	// OAuthKey is the RS256 key OAuth tokens are signed with; nil means one
+	// made when the first token is (4096 bits: a second or two), kept in the
+	// state. Tests that start many mocks share one.
+	OAuthKey *rsa.PrivateKey
+
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
 }
@@ -144,12 +152,19 @@ type Server struct {
 	feed      *changefeed.Feed
 	db        *sqlite.DB
 	writeGate sync.RWMutex
+
+	// oauth is GHL's apps, installs and tokens (oauth_server.go); grants
+	// are its records the state database held at start-up.
+	oauth     *oauth.Service
+	oauthApps map[string]*oauthApp
+	grants    map[string]json.RawMessage
 }
 
 // Changes counts the changes to the state made through the API (successful
 // writes: the operations that need contacts.write), and by the admin API's
-// reset and state import. A caller that persists the state saves it when the
-// count has moved (serve --state does, every --state-every).
+// reset and state import: a caller can tell whether the state changed
+// since it last looked (Config.StatePath needs no such help: it commits
+// every change as it is made).
 func (s *Server) Changes() uint64 { return s.changes.Load() }
 
 // New builds a server: it loads the document and fixtures, generates the
@@ -235,6 +250,13 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store.Store(st)
 	}
+	if err := s.initOAuth(context.Background(), s.grants); err != nil {
+		if s.db != nil {
+			_ = s.db.Close()
+		}
+		return nil, err
+	}
+	s.grants = nil
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
 	}
@@ -320,6 +342,9 @@ func (s *Server) reset(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := s.resetOAuth(ctx); err != nil {
 		return err
 	}
 	s.changes.Add(1)

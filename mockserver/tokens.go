@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
 	"github.com/ghlmock/ghlmock/mockserver/ratelimit"
 )
 
@@ -23,6 +24,8 @@ type token struct {
 	Minted     bool      // created through the admin API
 	headers    *rateConsts
 	rateKey    string // app/location: GHL counts per app and location
+	// oauth is who an OAuth access token acts for; nil for a PIT.
+	oauth *oauth.Principal
 }
 
 func (t *token) hasScope(scopes []string) bool {

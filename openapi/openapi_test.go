@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -57,6 +58,17 @@ var official = []struct {
 	{"GET", "/contacts/", "get-contacts", "contacts.readonly", []string{"200"}, []string{"contacts", "meta"}},
 }
 
+// oauthOps are GHL's OAuth endpoints (apps/oauth.json, and the v3 renames
+// ghl-facts §5 records), which the document declares besides the Contacts
+// operations: how the mock authenticates each is its x-ghlmock-auth.
+var oauthOps = []struct{ method, path, id, auth string }{
+	{"POST", "/oauth/token", "get-access-token", "none"},
+	{"POST", "/oauth/locationToken", "get-location-access-token", "agency"},
+	{"POST", "/oauth/location-token", "get-location-access-token-v3", "agency"},
+	{"GET", "/oauth/installedLocations", "get-installed-location", "agency"},
+	{"GET", "/oauth/installed-locations", "get-installed-location-v3", "agency"},
+}
+
 var rateLimitHeaders = []string{
 	"X-RateLimit-Limit-Daily",
 	"X-RateLimit-Daily-Remaining",
@@ -96,10 +108,33 @@ func TestOperationsEqualTheOfficialSet(t *testing.T) {
 	for _, o := range official {
 		want = append(want, o.method+" "+o.path+" "+o.id)
 	}
+	for _, o := range oauthOps {
+		want = append(want, o.method+" "+o.path+" "+o.id)
+	}
 	sort.Strings(got)
 	sort.Strings(want)
 	assert.Equal(t, want, got)
-	assert.Len(t, got, 32)
+	assert.Len(t, got, 32+5)
+}
+
+// TestOAuthOperationsSayHowTheyAuthenticate: each OAuth operation names its
+// authentication (x-ghlmock-auth); the token endpoint takes a form body and
+// no Version header, the agency ones require Version.
+func TestOAuthOperationsSayHowTheyAuthenticate(t *testing.T) {
+	spec := load(t)
+	for _, o := range oauthOps {
+		op, ok := spec.Operation(o.id)
+		require.True(t, ok, o.id)
+		assert.Equal(t, o.auth, op.Route.Operation.Extensions["x-ghlmock-auth"], o.id)
+		if strings.Contains(o.path, "-") {
+			assert.Equal(t, "v3", op.Route.Operation.Extensions["x-ghlmock-version"], "%s: the v3 renames exist under v3 only", o.id)
+		}
+		version := op.Route.Operation.Parameters.GetByInAndName("header", "Version")
+		assert.Equal(t, o.auth == "agency", version != nil && version.Required, "%s: Version required", o.id)
+		if rb := op.Route.Operation.RequestBody; rb != nil {
+			assert.NotNil(t, rb.Value.Content.Get("application/x-www-form-urlencoded"), "%s: a form body", o.id)
+		}
+	}
 }
 
 func TestEveryOperationDeclaresSecurityVersionWrapperErrorsAndHeaders(t *testing.T) {
@@ -259,7 +294,7 @@ func TestDocumentIsACopyOfTheEmbeddedYAML(t *testing.T) {
 	doc := openapi.Document()
 	spec, err := openapi.Parse(t.Context(), doc)
 	require.NoError(t, err)
-	assert.Len(t, spec.Operations(), 32)
+	assert.Len(t, spec.Operations(), 32+5)
 	first := doc[0]
 	doc[0] = 'X'
 	assert.Equal(t, first, openapi.Document()[0], "Document returns a copy")

@@ -71,6 +71,24 @@ func oneLocationFixture() ([]byte, error) {
 		return nil, errors.New("default fixtures: not a mapping")
 	}
 	root := doc.Content[0]
+	// The companies and the OAuth installs name the second location too:
+	// the benchmark has no use for them.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch root.Content[i].Value {
+		case "companies":
+			root.Content = append(root.Content[:i], root.Content[i+2:]...)
+			i -= 2
+		case "apps":
+			for _, app := range root.Content[i+1].Content {
+				for j := 0; j+1 < len(app.Content); j += 2 {
+					if app.Content[j].Value == "installs" {
+						app.Content = append(app.Content[:j], app.Content[j+2:]...)
+						break
+					}
+				}
+			}
+		}
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "locations" {
 			locs := root.Content[i+1]

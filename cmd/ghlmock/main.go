@@ -8,6 +8,7 @@
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
 //	ghlmock health    [--addr HOST:PORT | --url URL] [--wait 30s]
+//	ghlmock oauth     authorize|decode
 //	ghlmock spec
 //	ghlmock version   (or ghlmock --version)
 package main
@@ -48,6 +49,7 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock oauth      authorize an OAuth app on a running mock; decode a token
   ghlmock spec       print the embedded OpenAPI document
   ghlmock health     ask a running mock whether it is healthy (exit 0 or 1)
   ghlmock version    print the version (also: ghlmock --version)

@@ -37,7 +37,7 @@ const integrationTests = "Run the integration's tests"
 
 // TestGitHubActionsWorkflow runs docs/ci/github-actions.yml's steps in order
 // as GitHub's runner would (bash -eo pipefail, one script per step, the job's
-// env, $GITHUB_PATH honoured), with the `uses:` steps emulated: checking
+// env, $GITHUB_PATH and $GITHUB_ENV honoured), with the `uses:` steps emulated: checking
 // ghlmock out is copying this repository, setup-go is the Go that runs this
 // test, and the upload's paths must exist when the steps are done. The mock
 // listens on a free port instead of 8080 (the job's GHLMOCK_ADDR and
@@ -67,6 +67,8 @@ func TestGitHubActionsWorkflow(t *testing.T) {
 	jobEnv["GHL_BASE_URL"] = "http://" + addr
 	githubPath := filepath.Join(t.TempDir(), "github_path")
 	require.NoError(t, os.WriteFile(githubPath, nil, 0o644))
+	githubEnv := filepath.Join(t.TempDir(), "github_env")
+	require.NoError(t, os.WriteFile(githubEnv, nil, 0o644))
 
 	var uploaded []string
 	var sawIntegration, sawContract, sawHealth bool
@@ -111,7 +113,16 @@ test "$code" = 200`
 			sawHealth = sawHealth || strings.Contains(st.Run, "ghlmock health --wait")
 			file := filepath.Join(t.TempDir(), "step.sh")
 			require.NoError(t, os.WriteFile(file, []byte(script), 0o644))
-			env := cleanEnv("GITHUB_PATH="+githubPath, "GITHUB_WORKSPACE="+ws)
+			// What earlier steps wrote to $GITHUB_ENV (NAME=value lines).
+			setEnv, err := os.ReadFile(githubEnv)
+			require.NoError(t, err)
+			for l := range strings.SplitSeq(string(setEnv), "\n") {
+				if k, v, ok := strings.Cut(l, "="); ok {
+					require.NotEmpty(t, v, "step %d (%s)'s $GITHUB_ENV line %q has no value", i, label, l)
+					jobEnv[k] = v
+				}
+			}
+			env := cleanEnv("GITHUB_PATH="+githubPath, "GITHUB_ENV="+githubEnv, "GITHUB_WORKSPACE="+ws)
 			for k, v := range jobEnv {
 				env = append(env, k+"="+v)
 			}

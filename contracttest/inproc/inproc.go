@@ -8,16 +8,22 @@
 package inproc
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/ghlmock/ghlmock/contracttest"
 	"github.com/ghlmock/ghlmock/mockserver"
 	"github.com/ghlmock/ghlmock/mockserver/fixture"
+	"github.com/ghlmock/ghlmock/mockserver/oauth"
 )
 
 // BaseURL is the made-up base URL of the in-process target.
@@ -55,13 +61,23 @@ func New(opts Options) (*contracttest.Target, error) {
 		start = time.Now()
 	}
 	clock := contracttest.NewFakeClock(start, time.Millisecond)
+	key, err := signingKey()
+	if err != nil {
+		return nil, fmt.Errorf("inproc: %w", err)
+	}
 	srv, err := mockserver.New(mockserver.Config{
 		Fixtures:            fx,
 		Seed:                opts.Seed,
 		ContactsPerLocation: opts.ContactsPerLocation,
 		Now:                 clock.Now,
+		OAuthKey:            key,
+		// The admin API answers for the made-up host (oauthVars calls it).
+		AllowedHosts: []string{strings.TrimPrefix(BaseURL, "http://")},
 	})
 	if err != nil {
+		return nil, fmt.Errorf("inproc: %w", err)
+	}
+	if err := oauthVars(srv, fx, vars); err != nil {
 		return nil, fmt.Errorf("inproc: %w", err)
 	}
 	var h http.Handler = srv
@@ -123,6 +139,81 @@ func Vars(fx *fixture.Fixture) (map[string]string, error) {
 		return nil, fmt.Errorf("inproc: location %s has no read-write token", loc.ID)
 	}
 	return vars, nil
+}
+
+// signingKey is the OAuth signing key of every in-process mock of the
+// process: making one takes a second or two.
+var signingKey = sync.OnceValues(oauth.GenerateKey)
+
+// oauthVars gives the OAuth scenarios what a real app's developer would: the
+// first marketplace app's credentials, a fresh code, and refresh tokens of
+// a Location install on the location and of the agency's install, made
+// through the mock's admin API (POST /_mock/oauth/authorize, then
+// POST /oauth/token).
+func oauthVars(h http.Handler, fx *fixture.Fixture, vars map[string]string) error {
+	sum := fx.Resolved()
+	var clientID, secret string
+	for _, a := range sum.Apps {
+		if a.OAuthAppSummary != nil {
+			clientID, secret = a.ClientID, a.ClientSecret
+			break
+		}
+	}
+	if clientID == "" || len(sum.Companies) == 0 {
+		return nil // fixtures without OAuth: the OAuth scenarios are skipped
+	}
+	call := func(method, path, contentType, body string) (map[string]any, error) {
+		req := httptest.NewRequest(method, BaseURL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.RemoteAddr = "127.0.0.1:4242" // the admin API answers loopback callers only
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var m map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil || rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("%s %s: %d %s", method, path, rec.Code, rec.Body.Bytes())
+		}
+		return m, nil
+	}
+	code := func(where map[string]string) (string, error) {
+		var b bytes.Buffer
+		body := map[string]string{"clientId": clientID}
+		for k, v := range where {
+			body[k] = v
+		}
+		if err := json.NewEncoder(&b).Encode(body); err != nil {
+			return "", err
+		}
+		m, err := call("POST", "/_mock/oauth/authorize", "application/json", b.String())
+		if err != nil {
+			return "", err
+		}
+		c, _ := m["code"].(string)
+		return c, nil
+	}
+	refresh := func(where map[string]string) (string, error) {
+		c, err := code(where)
+		if err != nil {
+			return "", err
+		}
+		form := url.Values{"client_id": {clientID}, "client_secret": {secret}, "grant_type": {"authorization_code"}, "code": {c}}
+		m, err := call("POST", "/oauth/token", "application/x-www-form-urlencoded", form.Encode())
+		if err != nil {
+			return "", err
+		}
+		rt, _ := m["refresh_token"].(string)
+		return rt, nil
+	}
+	company := sum.Companies[0].ID
+	var err error
+	vars["clientId"], vars["clientSecret"], vars["companyId"] = clientID, secret, company
+	if vars["oauthCode"], err = code(map[string]string{"locationId": vars["locationId"]}); err != nil {
+		return err
+	}
+	if vars["refreshToken"], err = refresh(map[string]string{"locationId": vars["locationId"]}); err != nil {
+		return err
+	}
+	vars["companyRefreshToken"], err = refresh(map[string]string{"companyId": company})
+	return err
 }
 
 // handlerTransport is an http.RoundTripper that serves requests with a handler.

@@ -155,6 +155,10 @@ func WithCause(ctx context.Context, cause crm.Cause) context.Context {
 	return ctx
 }
 
+// InWrite reports whether ctx is a write's (Begin): changes published with
+// it are waited for by that write.
+func InWrite(ctx context.Context) bool { return pendingFrom(ctx) != nil }
+
 func pendingFrom(ctx context.Context) *Pending {
 	p, _ := ctx.Value(pendingKey{}).(*Pending)
 	return p

@@ -87,3 +87,8 @@ type Publisher interface {
 // AllLocations is the ID of a dataset change that replaces every location
 // at once (a reset): a location its After does not name is gone.
 const AllLocations = "*"
+
+// AllRecords is the ID of a change of a server record kind (a grant, …)
+// with no After that removes every record of its kind at once: a
+// whole-state replacement (a reset) publishes it before the records it keeps.
+const AllRecords = "*"

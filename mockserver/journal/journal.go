@@ -42,7 +42,10 @@ type Headers string
 
 // PackHeaders packs h, in the order of names, the values of each name
 // joined by ", " and cut to maxValue bytes; redact, when set, rewrites a
-// value (the Authorization header).
+// value (the Authorization header). All the headers together are cut at
+// HeaderBudget(maxValue) bytes, the rest replaced by one entry "…" saying
+// how many were left out: a request may carry 64 KiB of headers, and a
+// journal of a thousand of them would hold 64 MB.
 func PackHeaders(names []string, values func(string) []string, maxValue int, redact func(name, value string) string) Headers {
 	n := 0
 	for _, k := range names {
@@ -53,7 +56,12 @@ func PackHeaders(names []string, values func(string) []string, maxValue int, red
 	}
 	var b strings.Builder
 	b.Grow(min(n, len(names)*(maxValue+64)))
-	for _, k := range names {
+	budget := HeaderBudget(maxValue)
+	for i, k := range names {
+		if b.Len() >= budget {
+			b.WriteString("…\x00" + strconv.Itoa(len(names)-i) + " more headers left out: the journal keeps " + strconv.Itoa(budget) + " bytes of them\x00")
+			break
+		}
 		v := strings.Join(values(k), ", ")
 		if redact != nil {
 			v = redact(k, v)
@@ -65,6 +73,10 @@ func PackHeaders(names []string, values func(string) []string, maxValue int, red
 	}
 	return Headers(b.String())
 }
+
+// HeaderBudget is how many bytes of a request's or an answer's headers an
+// entry keeps, for headers of at most maxValue bytes each.
+func HeaderBudget(maxValue int) int { return 2 * max(maxValue, 1024) }
 
 // Get returns a header's value.
 func (h Headers) Get(name string) string {

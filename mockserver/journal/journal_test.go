@@ -2,6 +2,7 @@ package journal_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -112,4 +113,21 @@ func TestCount(t *testing.T) {
 	assert.Equal(t, 3, j.Count(journal.Filter{}), "what the ring holds")
 	assert.Equal(t, 1, j.Count(journal.Filter{Status: 201}))
 	assert.Equal(t, 2, j.Count(journal.Filter{Match: func(e *journal.Entry) bool { return e.Status == 200 }}))
+}
+
+func TestHeadersAreBoundedInAll(t *testing.T) {
+	h := http.Header{}
+	var names []string
+	for i := range 16 {
+		k := fmt.Sprintf("X-Pad-%02d", i)
+		h[k] = []string{strings.Repeat("h", 4000)}
+		names = append(names, k)
+	}
+	packed := journal.PackHeaders(names, func(k string) []string { return h[k] }, 4096, nil)
+	assert.Less(t, len(packed), journal.HeaderBudget(4096)+4096+200, "16 headers of 4,000 bytes keep about the budget")
+	assert.Equal(t, strings.Repeat("h", 4000), packed.Get("X-Pad-00"))
+	assert.Contains(t, packed.Get("…"), "more headers left out")
+	raw, err := json.Marshal(packed)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"…":"`)
 }

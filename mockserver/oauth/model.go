@@ -91,6 +91,10 @@ var (
 	uuidRe   = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
+// WithDefaults returns the app with what it left out filled in: the version
+// id (the app id), the distribution (private) and the target (Sub-Account).
+func (a App) WithDefaults() App { return a.withDefaults() }
+
 // withDefaults fills what an app may leave out: the version id, the
 // distribution and the target.
 func (a App) withDefaults() App {

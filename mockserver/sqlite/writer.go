@@ -255,6 +255,10 @@ func apply(ctx context.Context, tx *sql.Tx, c crm.Change) error {
 		return err
 	}
 	// A record of the server's own (a token, a grant, a delivery).
+	if c.After == nil && c.ID == crm.AllRecords {
+		_, err := tx.ExecContext(ctx, `DELETE FROM records WHERE kind = ?`, string(c.Kind))
+		return err
+	}
 	if c.After == nil {
 		_, err := tx.ExecContext(ctx, `DELETE FROM records WHERE kind = ? AND id = ?`, string(c.Kind), c.ID)
 		return err
