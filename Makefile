@@ -82,3 +82,8 @@ bench-quick:
 ## contract: run the contract scenarios (against GHL_BASE_URL with GHL_TOKEN, else an in-process mock)
 contract: build
 	$(BIN) contract $(CONTRACT_FLAGS)
+
+## screenshots: PNGs of every dashboard page, from headless Chromium, into docs/screenshots/ (for the README)
+.PHONY: screenshots
+screenshots:
+	$(GO) test ./mockserver/dashboard/ -run '^TestScreenshots$$' -count=1 -args -screenshots=$(CURDIR)/docs/screenshots

@@ -81,9 +81,12 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET /_mock/tokens", s.adminListTokens)
 	mux.HandleFunc("POST /_mock/tokens", s.adminMintToken)
 	mux.HandleFunc("DELETE /_mock/tokens/{token}", s.adminRevokeToken)
+	mux.HandleFunc("GET /_mock/metrics", s.adminMetrics)
+	s.workspaceRoutes(mux)
 	mux.HandleFunc("GET /_mock/state", s.adminExport)
 	mux.HandleFunc("PUT /_mock/state", s.adminImport)
-	s.adminOAuth(mux) // /_mock/oauth/… (admin_oauth.go)
+	s.registerWebhookAdmin(mux) // admin_webhooks.go
+	s.adminOAuth(mux)           // /_mock/oauth/… (admin_oauth.go)
 	if s.cfg.Pprof {
 		mux.HandleFunc("/_mock/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
 			// net/http/pprof serves from /debug/pprof/; strip our prefix.
@@ -141,7 +144,7 @@ func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clockView() map[string]any {
-	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String()}
+	return map[string]any{"now": s.clock.Now().Format(crm.ISOLayout), "offset": s.clock.Offset().String(), "frozen": s.clock.Frozen()}
 }
 
 // maxClockOffset bounds how far the admin API moves the clock in all: a
@@ -156,9 +159,15 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 	}
 	var body struct {
 		Advance string `json:"advance"`
+		Freeze  *bool  `json:"freeze"` // stop the clock (true) or let it run again (false)
 	}
 	if err := strictJSON(raw, &body); err != nil {
 		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if body.Freeze != nil && body.Advance == "" {
+		s.clock.Freeze(*body.Freeze)
+		writeAdminJSON(w, http.StatusOK, s.clockView())
 		return
 	}
 	d, err := time.ParseDuration(body.Advance)
@@ -170,7 +179,13 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Sprintf("advance would move the clock more than %s ahead in all (it is %s ahead now): reset to start over", maxClockOffset, s.clock.Offset()))
 		return
 	}
-	writeAdminJSON(w, http.StatusOK, s.clockView())
+	if body.Freeze != nil {
+		s.clock.Freeze(*body.Freeze)
+	}
+	view := s.clockView()
+	// The webhook retries that came due are made before the answer.
+	view["webhooksSettled"] = s.webhooksAdvanced(r.Context())
+	writeAdminJSON(w, http.StatusOK, view)
 }
 
 // tokenView is a token as the admin API shows it.

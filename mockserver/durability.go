@@ -62,7 +62,7 @@ func (s *Server) openState(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("--state %s: write the seeded state: %w", db.Path(), err)
 		}
-		s.feed.SetLog(db)
+		s.feed.SetLog(s.stateLog(db)) // server_webhooks_outbox.go: the webhooks' events ride along
 		return nil
 	}
 	st, err := db.Load(ctx)
@@ -83,11 +83,12 @@ func (s *Server) openState(ctx context.Context) error {
 		s.ids.Skip(crashSkip)
 		s.log.Warn("the state database was not closed cleanly (a crash or a kill): loaded what was committed", "file", db.Path())
 	}
+	s.records = st.Records
 	s.grants = st.Records[crm.KindGrant]
 	if err := s.loadTokens(st.Records[crm.KindToken]); err != nil {
 		return fmt.Errorf("--state %s: %w", db.Path(), err)
 	}
-	s.feed.SetLog(db)
+	s.feed.SetLog(s.stateLog(db)) // server_webhooks_outbox.go: the webhooks' events ride along
 	return nil
 }
 
@@ -99,6 +100,9 @@ func (s *Server) undo(cs []crm.Change) {
 		switch {
 		case c.Kind == crm.KindToken:
 			s.undoToken(c)
+		case isWebhookKind(c.Kind):
+			// The webhooks' own records: memory stays as it is, and the
+			// database catches up with the next change of each.
 		case c.Kind == crm.KindGrant:
 			// Package oauth undoes its own: its change hook returns the
 			// commit's error (oauthChanges).

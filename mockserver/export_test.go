@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
+	"github.com/ghlmock/ghlmock/mockserver/sqlite"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
 
 // PanicOnForTest makes an operation's handler panic, to test the recover
@@ -30,6 +32,28 @@ func Unimplemented(s *Server) []string {
 // FailCommitsForTest makes the state database's commits fail while fail
 // returns an error (see sqlite.Options.BeforeCommit).
 func FailCommitsForTest(c *Config, fail func() error) { c.beforeCommit = fail }
+
+// FeedActiveForTest reports whether anything listens to the change feed.
+func FeedActiveForTest(s *Server) bool { return s.feed.Active() }
+
+// DeliveriesInStateForTest reads the deliveries a state database holds,
+// while a mock may be using it.
+func DeliveriesInStateForTest(ctx context.Context, path string) ([]webhooks.Delivery, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	st, err := db.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRecords[webhooks.Delivery](st.Records[crm.KindDelivery])
+}
+
+// PublishForTest publishes a change on the server's change feed, as a
+// write of another part of the server (an OAuth install) would.
+func PublishForTest(s *Server, c crm.Change) { s.feed.Publish(context.Background(), c) }
 
 // SubscribeForTest calls fn with every change the server's feed delivers.
 func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) {

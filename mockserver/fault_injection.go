@@ -177,6 +177,9 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 // mock does not know. A rule like that would be accepted and silently never
 // apply, which is what a user debugging "why is my fault not firing" hates.
 func (s *Server) ruleCanMatch(r faults.Rule) error {
+	if r.Target == faults.TargetWebhook {
+		return s.webhookRuleCanMatch(r) // server_webhooks.go
+	}
 	var errs []error
 	ops := s.spec.Operations()
 	if r.OperationID != "" {

@@ -80,9 +80,11 @@ func setup(t *testing.T, mutate ...func(*mockserver.Config)) *harness {
 	}
 	srv, err := mockserver.New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.CloseState() }) // last: stops the webhook engine too
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	h := &harness{t: t, srv: srv, ts: ts, spec: spec, clock: clock, fx: cfg.Fixtures}
+	t.Cleanup(h.checkDeliveries) // webhooks_test.go
 	require.GreaterOrEqual(t, len(cfg.Fixtures.Locations), 2)
 	l0, l1 := cfg.Fixtures.Locations[0], cfg.Fixtures.Locations[1]
 	h.loc, h.other = l0.ID, l1.ID

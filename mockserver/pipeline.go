@@ -81,6 +81,7 @@ type statusWriter struct {
 	bytes   int
 	capture int
 	body    []byte
+	head    bool // a HEAD request: the headers GET would send, no body
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -93,6 +94,9 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if w.head {
+		return len(b), nil
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
@@ -109,7 +113,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // parameters it matched.
 func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Request, vars map[string]string) {
 	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
-	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes} // one allocation with the request
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead} // one allocation with the request
 	sw := &rq.sw
 	defer func() {
 		if v := recover(); v != nil {
@@ -208,6 +212,9 @@ func (s *Server) record(rq *request, status int) {
 		}
 	}
 	dur := time.Since(rq.start)
+	if s.metrics != nil {
+		s.metrics.observe(rq, status, dur)
+	}
 	method, path, query := requestLine(rq.r)
 	e := journal.Entry{
 		Time:        s.clock.Now().Truncate(time.Millisecond),
@@ -310,7 +317,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Mess
 // serveNotFound answers paths and methods no operation has, as Express does.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, op: notFoundOp, traceID: newTraceID(), start: time.Now()}
-	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes}
+	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead}
 	e := routeNotFound(r.Method, journal.Truncate(r.URL.EscapedPath(), maxURLBytes))
 	rq.why = "no operation has this method and path"
 	s.writeError(&rq.sw, rq, e)

@@ -99,6 +99,8 @@ type operation struct {
 	// onlyVersion, when set, is the one Version the path exists under
 	// (x-ghlmock-version: the paths v3 renamed).
 	onlyVersion string
+	// metrics are its metrics, with Config.Metrics.
+	metrics *opMetrics
 }
 
 // ServeHTTP serves the operation for a caller that routed the request with
@@ -113,6 +115,12 @@ func (op *operation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) buildRoutes() error {
 	hs := s.handlers()
 	r := mux.NewRouter().UseEncodedPath().SkipClean(true)
+	ui, err := s.newDashboard() // /_mock/ui/: its own login and CSRF checks (dashboard_backend.go)
+	if err != nil {
+		return err
+	}
+	r.PathPrefix("/_mock/ui/").Handler(ui)
+	r.Path("/_mock/ui").Handler(http.RedirectHandler("/_mock/ui/", http.StatusMovedPermanently))
 	admin := s.adminHandler()
 	r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
 		return strings.HasPrefix(req.URL.Path, adminPrefix)
@@ -136,6 +144,9 @@ func (s *Server) buildRoutes() error {
 			// token has none; locationToken names the one it asks for).
 			op.queryLocation, op.bodyLocation = false, false
 		}
+		if s.metrics != nil {
+			op.metrics = s.metrics.forOperation(o.ID)
+		}
 		s.ops[o.ID] = op
 		return op
 	})
@@ -156,6 +167,15 @@ var varsPool = sync.Pool{New: func() any { return make(map[string]string, openap
 // matches carries the operation and its path parameters to the pipeline.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.limitBodyTime(w, r) // body_limits.go
+	if s.ws.n.Load() > 0 && !strings.HasPrefix(r.URL.Path, adminPrefix) {
+		if ws := s.workspaceFor(r); ws != nil { // a workspace's token: its own mock answers
+			ws.ServeHTTP(w, r)
+			return
+		}
+	}
+	if s.cors != nil && s.serveCORS(w, r) {
+		return
+	}
 	vars := varsPool.Get().(map[string]string)
 	m := mux.RouteMatch{Vars: vars}
 	matched := s.router.Match(r, &m)

@@ -107,7 +107,10 @@ func TestARequestIsRoutedOnce(t *testing.T) {
 			}
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				if call, ok := n.(*ast.CallExpr); ok {
-					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Match" {
+					// A CORS preflight asks the router which methods its
+					// path has (cors.go): it routes requests it makes up
+					// for that, never the request being served again.
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Match" && where != "Server.routedMethods" {
 						calls = append(calls, fmt.Sprintf("%s (%s)", where, fset.Position(call.Pos())))
 					}
 				}

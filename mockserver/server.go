@@ -104,11 +104,28 @@ type Config struct {
 	// system crash loses nothing either (the default survives the process
 	// being killed).
 	StateSync bool
+	// Webhooks configures the webhooks the mock sends (server_webhooks.go).
+	Webhooks WebhookConfig
 
 	// OAuthKey is the RS256 key OAuth tokens are signed with; nil means one
 	// made when the first token is (4096 bits: a second or two), kept in the
 	// state. Tests that start many mocks share one.
 	OAuthKey *rsa.PrivateKey
+	// CORSOrigins lets browser pages of these origins call the GHL API
+	// routes: "*" for any, or origins such as https://app.example.com.
+	// Preflights are answered; the admin API stays closed to other origins.
+	CORSOrigins []string
+	// Metrics serves Prometheus metrics at /_mock/metrics (see metrics.go).
+	Metrics bool
+	// MaxWorkspaces bounds the workspaces that may exist at once (see
+	// workspaces.go); 0 means 64.
+	MaxWorkspaces int
+
+	// inWorkspace marks the server of a workspace: it has no workspaces.
+	inWorkspace bool
+	// metricsOf, for a workspace, are its main mock's metrics, which count
+	// its requests too.
+	metricsOf *metrics
 
 	// beforeCommit is sqlite.Options.BeforeCommit, for tests (export_test.go).
 	beforeCommit func() error
@@ -140,6 +157,11 @@ type Server struct {
 	store  atomic.Pointer[inmem.Store]
 	router *mux.Router
 	ops    map[string]*operation // by operationId
+	cors   *cors                 // nil: CORS off
+	// metrics, with Config.Metrics, are the server's Prometheus metrics.
+	metrics *metrics
+	// ws are the workspaces this server serves (see workspaces.go).
+	ws workspaceSet
 
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
@@ -152,6 +174,10 @@ type Server struct {
 	feed      *changefeed.Feed
 	db        *sqlite.DB
 	writeGate sync.RWMutex
+	// records are the state database's own records as loaded, until the
+	// webhooks take theirs; hooks are the webhooks (server_webhooks.go).
+	records map[crm.Kind]map[string]json.RawMessage
+	hooks   *hub
 
 	// oauth is GHL's apps, installs and tokens (oauth_server.go); grants
 	// are its records the state database held at start-up.
@@ -221,12 +247,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RetryAfter != nil {
 		s.settings.RetryAfter = *cfg.RetryAfter
 	}
+	var err error
+	if s.cors, err = newCORS(cfg.CORSOrigins); err != nil {
+		return nil, err
+	}
 	s.limiter = ratelimit.New(s.clock.Now)
 	s.tokens = newTokens(s.fixtureTokens())
 	s.feed = changefeed.New()
 	s.journal = journal.New(cfg.JournalSize)
 	s.held = make(chan struct{})
 	s.faults = faults.New(uint64(cfg.Seed))
+	s.faults.SetClock(s.clock.Now) // a rule's TTL runs on the mock's clock
 	rules, err := fixtureFaults(cfg.Fixtures)
 	if err != nil {
 		return nil, err
@@ -250,6 +281,12 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store.Store(st)
 	}
+	switch {
+	case cfg.metricsOf != nil:
+		s.metrics = cfg.metricsOf
+	case cfg.Metrics:
+		s.metrics = newMetrics(s)
+	}
 	if err := s.initOAuth(context.Background(), s.grants); err != nil {
 		if s.db != nil {
 			_ = s.db.Close()
@@ -257,6 +294,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.grants = nil
+	if err := s.startWebhooks(context.Background(), s.records); err != nil {
+		if s.db != nil {
+			_ = s.db.Close()
+		}
+		return nil, err
+	}
+	s.records = nil
 	if err := s.buildRoutes(); err != nil {
 		return nil, err
 	}
@@ -350,6 +394,9 @@ func (s *Server) reset(ctx context.Context) error {
 	s.changes.Add(1)
 	s.limiter.Reset()
 	s.journal.Clear()
+	if err := s.resetWebhooks(ctx); err != nil {
+		return err
+	}
 	return s.restoreFaults()
 }
 
@@ -371,6 +418,7 @@ func (s *Server) restoreFaults() error {
 // request would keep the shutdown waiting.
 func (s *Server) Close() {
 	s.heldOnce.Do(func() { close(s.held) })
+	s.closeWorkspaces()
 }
 
 // CloseState commits what is queued for the state database, marks it as
@@ -378,6 +426,7 @@ func (s *Server) Close() {
 // once the HTTP server has finished its last request (after
 // http.Server.Shutdown). Without Config.StatePath it does nothing.
 func (s *Server) CloseState() error {
+	s.closeWebhooks()
 	if s.db == nil {
 		return nil
 	}

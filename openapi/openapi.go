@@ -7,6 +7,7 @@ package openapi
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -169,3 +170,45 @@ func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.Ha
 
 // ErrNotFound is returned by Match when no operation has the request's path and method.
 var ErrNotFound = errors.New("openapi: no operation for this method and path")
+
+// webhookSchemas maps each webhook event type the mock sends to the schema
+// of its body in components/schemas.
+var webhookSchemas = map[string]string{
+	"ContactCreate": "ContactWebhookEvent", "ContactUpdate": "ContactWebhookEvent", "ContactDelete": "ContactWebhookEvent",
+	"ContactTagUpdate": "ContactWebhookEvent", "ContactDndUpdate": "ContactWebhookEvent",
+	"NoteCreate": "NoteWebhookEvent", "NoteUpdate": "NoteWebhookEvent", "NoteDelete": "NoteWebhookEvent",
+	"TaskCreate": "TaskWebhookEvent", "TaskComplete": "TaskWebhookEvent", "TaskDelete": "TaskWebhookEvent",
+	"AppointmentCreate": "AppointmentWebhookEvent", "AppointmentUpdate": "AppointmentWebhookEvent", "AppointmentDelete": "AppointmentWebhookEvent",
+	"INSTALL": "InstallWebhookEvent", "UNINSTALL": "InstallWebhookEvent",
+	"WorkflowWebhook": "WorkflowCustomWebhook",
+}
+
+// WebhookSchema returns the schema of the body of a webhook event type
+// (ContactCreate, …, or WorkflowWebhook for a workflow's Custom Webhook).
+func (s *Spec) WebhookSchema(eventType string) (*openapi3.Schema, bool) {
+	name, ok := webhookSchemas[eventType]
+	if !ok {
+		return nil, false
+	}
+	ref := s.Doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		return nil, false
+	}
+	return ref.Value, true
+}
+
+// ValidateWebhook checks a webhook body of eventType against its schema.
+func (s *Spec) ValidateWebhook(eventType string, body []byte) error {
+	sc, ok := s.WebhookSchema(eventType)
+	if !ok {
+		return fmt.Errorf("openapi: no schema for webhook event %q", eventType)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("openapi: webhook %s: %w", eventType, err)
+	}
+	if err := sc.VisitJSON(v, openapi3.EnableFormatValidation()); err != nil {
+		return fmt.Errorf("openapi: webhook %s: %w", eventType, err)
+	}
+	return nil
+}

@@ -14,7 +14,7 @@ import (
 // one router of the project: the mock server, Spec.Match and the tests all
 // match requests with it.
 //
-// A route matches the request's method, then its escaped path against the
+// A route matches the request's method (a GET route HEAD too), then its escaped path against the
 // operation's compiled Template (a trailing slash optional, as in Express);
 // on a match it stores the path parameters, unescaped, in the RouteMatch's
 // Vars, so whoever serves the match reads them from there instead of
@@ -34,7 +34,10 @@ func (s *Spec) Route(r *mux.Router, handler func(op *Operation) http.Handler) {
 		sub := byMethod[op.Method]
 		if sub == nil {
 			method := op.Method
-			sub = r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool { return req.Method == method }).Subrouter()
+			sub = r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
+				// HEAD is GET without the body (RFC 9110 §9.3.2), for every GET.
+				return req.Method == method || method == http.MethodGet && req.Method == http.MethodHead
+			}).Subrouter()
 			byMethod[op.Method] = sub
 		}
 		sub.NewRoute().Name(op.ID).Handler(handler(op)).MatcherFunc(templateMatcher{op.Template}.Match)

@@ -34,6 +34,8 @@ type contractFlags struct {
 	runID            string
 	scenarios        string
 	timeout          time.Duration
+	workspace        bool
+	adminToken       string
 }
 
 func (f *contractFlags) register(fs *flag.FlagSet) {
@@ -55,6 +57,8 @@ func (f *contractFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.runID, "run-id", "", "run id in every generated email, phone and tag (default: derived from --seed); give each run against a real API its own")
 	fs.StringVar(&f.scenarios, "scenarios", "", "directory of scenario files to run instead of the embedded fixtures/scenarios")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout of each request to a real API")
+	fs.BoolVar(&f.workspace, "workspace", false, "run in a workspace of its own on the ghlmock at --base-url (created, then deleted), so that jobs sharing one mock never see each other's data")
+	fs.StringVar(&f.adminToken, "admin-token", "", "the admin token of the ghlmock at --base-url, for --workspace")
 }
 
 func runContract(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -90,6 +94,17 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if _, _, err := contracttest.Select(suite, tags, f.includeRateLimit); err != nil {
 		return fmt.Errorf("--tags: %w", err)
 	}
+	runID := f.runID
+	if runID == "" {
+		runID = contracttest.DeriveRunID(f.seed)
+	}
+	if f.workspace {
+		done, err := f.openWorkspace(ctx, stdout, runID)
+		if err != nil {
+			return err
+		}
+		defer done()
+	}
 	target, err := f.target(stderr)
 	if err != nil {
 		return err
@@ -104,10 +119,6 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		}
 	}
 
-	runID := f.runID
-	if runID == "" {
-		runID = contracttest.DeriveRunID(f.seed)
-	}
 	fmt.Fprintf(stdout, "ghlmock contract: against %s (run %s, seed %d)\n\n", target.Name, runID, f.seed)
 	rep, err := contracttest.Run(ctx, suite, target, contracttest.Options{
 		Tags:             tags,

@@ -164,3 +164,41 @@ func TestContractInterruptedExits130(t *testing.T) {
 	assert.Contains(t, stdout.String(), "interrupted")
 	assert.True(t, strings.Contains(stdout.String(), "SKIP"), stdout.String())
 }
+
+// TestContractInAWorkspace: two contract runs against one served mock, each
+// with --workspace, at once: both pass, the main mock's data and journal are
+// untouched, and no workspace is left behind.
+func TestContractInAWorkspace(t *testing.T) {
+	base, _ := startServe(t, nil, "--addr", "127.0.0.1:0", "--admin-token", "s3cret")
+	before := mustGet(t, base+"/_mock/state", "s3cret")
+	errs := make(chan error, 2)
+	outs := make(chan string, 2)
+	for range 2 {
+		go func() {
+			out, _, err := runContractCmd(t, nil, "--base-url", base, "--workspace", "--admin-token", "s3cret", "--tags", "write")
+			outs <- out
+			errs <- err
+		}()
+	}
+	for range 2 {
+		out := <-outs
+		assert.NoError(t, <-errs, out)
+		assert.Contains(t, out, "ghlmock contract: in workspace ws_")
+		assert.Regexp(t, `PASS: \d+ passed, 0 failed`, out)
+	}
+	assert.Equal(t, before, mustGet(t, base+"/_mock/state", "s3cret"), "the main mock's data is untouched")
+	assert.Contains(t, mustGet(t, base+"/_mock/workspaces", "s3cret"), `"workspaces":[]`, "deleted after the run")
+	assert.Contains(t, mustGet(t, base+"/_mock/requests?operationId=create-contact", "s3cret"), `"requests":[]`, "none of the runs' requests reached the main mock")
+
+	_, _, err := runContractCmd(t, nil, "--base-url", base, "--workspace")
+	assert.ErrorContains(t, err, "--admin-token", "without the admin token the mock refuses, and the message says why")
+	_, _, err = runContractCmd(t, nil, "--workspace")
+	assert.ErrorContains(t, err, "--workspace needs --base-url")
+}
+
+func mustGet(t *testing.T, url, adminToken string) string {
+	t.Helper()
+	status, body := getAs(t, url, adminToken)
+	require.Equal(t, 200, status, body)
+	return body
+}

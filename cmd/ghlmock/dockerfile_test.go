@@ -155,7 +155,7 @@ func readDockerfile(t *testing.T) dockerImage {
 // GHLMOCK_STATE points and a HEALTHCHECK; and its ENTRYPOINT, CMD, ENV and
 // HEALTHCHECK, run against the binary built, serve and report healthy.
 func TestDockerfile(t *testing.T) {
-	needTool(t, "make")
+	requireTool(t, "make")
 	root := repoRoot(t)
 	img := readDockerfile(t)
 

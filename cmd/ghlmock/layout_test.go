@@ -26,7 +26,7 @@ var layoutRules = []struct {
 }{
 	{"openapi", nil, []string{"github.com/getkin/kin-openapi", "github.com/gorilla/mux"}},
 	{"fixtures", nil, nil},
-	{"mockserver", []string{"openapi", "mockserver/", "fixtures"}, []string{"github.com/getkin/kin-openapi", "github.com/gorilla/mux"}},
+	{"mockserver", []string{"openapi", "mockserver/", "fixtures"}, []string{"github.com/getkin/kin-openapi", "github.com/gorilla/mux", "github.com/prometheus/client_golang"}},
 	{"mockserver/crm", nil, nil},
 	// The other subpackages of mockserver: the domain, each other, never
 	// the server itself (mockserver/ root).

@@ -9,6 +9,7 @@
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
 //	ghlmock health    [--addr HOST:PORT | --url URL] [--wait 30s]
 //	ghlmock oauth     authorize|decode
+//	ghlmock tls ca    [--state FILE | --tls-dir DIR]
 //	ghlmock spec
 //	ghlmock version   (or ghlmock --version)
 package main
@@ -49,7 +50,9 @@ Usage:
   ghlmock serve      start the mock server
   ghlmock fixtures   print the resolved fixtures (--json)
   ghlmock contract   run the contract scenarios against a server
+  ghlmock webhooks   print the webhook signing key (keys) or check a receiver (check)
   ghlmock oauth      authorize an OAuth app on a running mock; decode a token
+  ghlmock tls ca     print the certificate of the CA serve --tls uses
   ghlmock spec       print the embedded OpenAPI document
   ghlmock health     ask a running mock whether it is healthy (exit 0 or 1)
   ghlmock version    print the version (also: ghlmock --version)

@@ -18,7 +18,7 @@ import (
 // reports the version it was given, and make install puts it where
 // INSTALL_DIR says, saying when that is not on PATH.
 func TestMakeBuildAndInstall(t *testing.T) {
-	mk := needTool(t, "make")
+	mk := requireTool(t, "make")
 	root, tmp := repoRoot(t), t.TempDir()
 	bin := filepath.Join(tmp, "bin", "ghlmock")
 	out, code := runIn(t, root, cleanEnv(), mk, "--no-print-directory", "build", "BIN="+bin, "VERSION=v1.2.3-test")
@@ -45,7 +45,7 @@ func noCompilerPath(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, tool := range []string{"go", "make", "sh"} {
-		p := needTool(t, tool)
+		p := requireTool(t, tool)
 		require.NoError(t, os.Symlink(p, filepath.Join(dir, tool)))
 	}
 	return dir
@@ -56,7 +56,7 @@ func noCompilerPath(t *testing.T) string {
 // CI=true it fails instead, since CI keeps -race; with a compiler it uses
 // -race.
 func TestMakeTestWithoutACCompiler(t *testing.T) {
-	mk := needTool(t, "make")
+	mk := requireTool(t, "make")
 	root := repoRoot(t)
 	args := []string{"--no-print-directory", "test", "PKG=./mockserver/jsonappend/", "TESTFLAGS=-run=TestAppendString"}
 	path := noCompilerPath(t)
@@ -94,7 +94,7 @@ func TestMakeTestWithoutACCompiler(t *testing.T) {
 // compiling before the build's silence, then serves with the flags the
 // GHLMOCK_* variables give, and stops on Ctrl-C.
 func TestMakeRunSaysItCompilesAndTakesGHLMOCKVariables(t *testing.T) {
-	mk := needTool(t, "make")
+	mk := requireTool(t, "make")
 	root := repoRoot(t)
 	bin := filepath.Join(t.TempDir(), "ghlmock")
 	p := startProcess(t, root, cleanEnv("GHLMOCK_ADDR=127.0.0.1:0", "GHLMOCK_CONTACTS=3", "GHLMOCK_NOW=2026-11-22T09:00:00Z"),
@@ -118,7 +118,7 @@ func TestMakeRunSaysItCompilesAndTakesGHLMOCKVariables(t *testing.T) {
 // TestMakeContract: make contract builds the binary and runs the suite
 // with CONTRACT_FLAGS, against an in-process mock when no base URL is set.
 func TestMakeContract(t *testing.T) {
-	mk := needTool(t, "make")
+	mk := requireTool(t, "make")
 	bin := filepath.Join(t.TempDir(), "ghlmock")
 	junit := filepath.Join(t.TempDir(), "junit.xml")
 	out, code := runIn(t, repoRoot(t), cleanEnv(), mk, "--no-print-directory", "contract", "BIN="+bin,

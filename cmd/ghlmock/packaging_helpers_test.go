@@ -31,9 +31,9 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// needTool skips the test when a command is missing, except under CI=true,
+// requireTool skips the test when a command is missing, except under CI=true,
 // where a missing tool is a failure.
-func needTool(t *testing.T, name string) string {
+func requireTool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {

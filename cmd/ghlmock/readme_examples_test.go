@@ -141,7 +141,7 @@ func TestREADMEMatcher(t *testing.T) {
 	assert.True(t, matchesShown(`{"a":1, … }`, `{"a":1,"b":2}`))
 	assert.False(t, matchesShown(`{"id":"x"}`, `{"id":"y"}`))
 	assert.False(t, matchesShown(`100 200`, `99 200`))
-	needTool(t, "bash")
+	requireTool(t, "bash")
 	segs := parseREADMEExamples(t, "<!-- example: run -->\n```sh\necho a\n# → a\necho x\necho b; echo c\n# → b\n# → c\necho 'd\ne' \\\n  f\n```\n\n<!-- example: output -->\n```json\n{\"d\":\n \"e\"}\n```\n")
 	require.Len(t, segs, 4)
 	assert.Equal(t, []string{"a"}, segs[0].want)
@@ -158,9 +158,9 @@ func TestREADMEMatcher(t *testing.T) {
 // against a fresh mock and fails where an answer differs from what the
 // README shows, or a command writes to stderr.
 func TestREADMEShellExamples(t *testing.T) {
-	bash := needTool(t, "bash")
-	needTool(t, "curl")
-	needTool(t, "jq")
+	bash := requireTool(t, "bash")
+	requireTool(t, "curl")
+	requireTool(t, "jq")
 	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
 	require.NoError(t, err)
 	segs := parseREADMEExamples(t, string(raw))

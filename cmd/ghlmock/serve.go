@@ -50,6 +50,11 @@ type serveFlags struct {
 	pprof       bool
 	now         string
 	bounds      boundFlags
+	webhooks    webhookFlags // webhooks.go
+	tls         bool
+	tlsDir      string
+	corsOrigins string
+	metrics     bool
 }
 
 // optBool is a boolean flag that remembers whether it was given.
@@ -94,7 +99,12 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish before their connections are closed")
 	fs.BoolVar(&f.pprof, "pprof", false, "serve net/http/pprof under /_mock/debug/pprof/ (admin-protected)")
 	f.bounds.register(fs)
+	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate for services.leadconnectorhq.com and the loopback names, signed by the mock's own CA (see ghlmock tls ca)")
+	fs.StringVar(&f.tlsDir, "tls-dir", "", "directory the --tls CA is kept in (default: in the --state database, else ghlmock/tls in the user's configuration directory)")
+	fs.StringVar(&f.corsOrigins, "cors-origins", "", "comma-separated origins whose web pages may call the GHL API routes (CORS), e.g. http://localhost:3000, or * for any (default: none; never the admin API)")
+	fs.BoolVar(&f.metrics, "metrics", true, "serve Prometheus metrics at /_mock/metrics (admin-protected like the rest of /_mock/)")
 	fs.StringVar(&f.now, "now", "", "start the mock's clock at this RFC 3339 instant (e.g. 2026-11-22T09:00:00Z) so the seeded dates are the same in every run and after every reset (default: the real time)")
+	f.webhooks.register(fs)
 }
 
 // isLoopback reports whether addr only listens on a loopback interface.
@@ -160,6 +170,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	if f.tls {
+		allowedHosts = append(allowedHosts, tlsHosts()...) // tls.go
+	}
 	if !isLoopback(f.addr) && adminToken == "" {
 		return fmt.Errorf("--addr %s is not a loopback address: set an admin token (GHLMOCK_ADMIN_TOKEN or --admin-token-file) so the admin API is not open to the network", f.addr)
 	}
@@ -181,9 +194,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Pprof:               f.pprof,
 		StatePath:           f.state,
 		StateSync:           f.stateSync,
+		CORSOrigins:         splitList(f.corsOrigins),
+		Metrics:             f.metrics,
 	}
 	if f.retryAfter.set {
 		cfg.RetryAfter = &f.retryAfter.value
+	}
+	if cfg.Webhooks, err = f.webhooks.config(); err != nil {
+		return err
 	}
 	if f.now != "" {
 		if cfg.Epoch, err = time.Parse(time.RFC3339Nano, f.now); err != nil {
@@ -221,9 +239,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	httpSrv := f.bounds.server(srv, ln, logger)
 	httpSrv.RegisterOnShutdown(srv.Close) // release requests a "timeout" fault holds
+	scheme := "http"
+	if f.tls {
+		if httpSrv.TLSConfig, err = serveTLSConfig(ctx, &f, srv, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		scheme = "https"
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
-	fmt.Fprintf(stdout, "ghlmock listening on http://%s\n", ln.Addr())
+	go func() {
+		if f.tls {
+			errc <- httpSrv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- httpSrv.Serve(ln)
+	}()
+	fmt.Fprintf(stdout, "ghlmock listening on %s://%s\n", scheme, ln.Addr())
 
 	select {
 	case err := <-errc:

@@ -38,7 +38,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+var listening = regexp.MustCompile(`listening on (https?://127\.0\.0\.1:\d+)`)
 
 // startServe runs "ghlmock serve" in the background on a free port and
 // returns its base URL and a function that stops it and returns run's error.

@@ -44,9 +44,9 @@ const integrationTests = "Run the integration's tests"
 // GHL_BASE_URL changed together), and the user's test command is replaced
 // by a stand-in request.
 func TestGitHubActionsWorkflow(t *testing.T) {
-	bash := needTool(t, "bash")
-	needTool(t, "make")
-	curl := needTool(t, "curl")
+	bash := requireTool(t, "bash")
+	requireTool(t, "make")
+	curl := requireTool(t, "curl")
 	root := repoRoot(t)
 	raw, err := os.ReadFile(filepath.Join(root, "docs", "ci", "github-actions.yml"))
 	require.NoError(t, err)

@@ -198,7 +198,9 @@ func (l *Listener) ConnState(c net.Conn, state http.ConnState) {
 	case http.StateClosed, http.StateHijacked:
 		delete(l.conns, c)
 	default:
-		if ci := l.conns[c]; ci != nil {
+		// admit has put the connection in StateNew at its accept time; the
+		// server's own StateNew report comes later and must not move it.
+		if ci := l.conns[c]; ci != nil && ci.state != state {
 			ci.state, ci.since = state, l.now()
 		}
 	}

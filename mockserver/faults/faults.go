@@ -75,10 +75,17 @@ type Rule struct {
 	Times       int     `json:"times,omitempty"`
 	Probability float64 `json:"probability,omitempty"`
 
+	// TTL, a duration ("15m"), removes the rule that long after it was
+	// added, on the mock's clock (see Engine.SetClock): chaos that expires by
+	// itself, so nobody leaves a staging mock failing overnight.
+	TTL string `json:"ttl,omitempty"`
+
 	// Applied counts the requests the rule was applied to; Remaining is what
-	// is left of Times (absent when unlimited). Both are read-only.
-	Applied   int  `json:"applied"`
-	Remaining *int `json:"remaining,omitempty"`
+	// is left of Times (absent when unlimited); ExpiresAt is when a rule
+	// with a TTL goes. All three are read-only.
+	Applied   int        `json:"applied"`
+	Remaining *int       `json:"remaining,omitempty"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // Latency is a random delay: uniform between MinMs and MaxMs, or normal
@@ -147,6 +154,9 @@ func (r *Rule) Validate() error {
 	if r.Probability < 0 || r.Probability > 1 {
 		bad("probability must be between 0 and 1")
 	}
+	if err := r.validateTTL(); err != nil {
+		errs = append(errs, err)
+	}
 	if r.Method != "" && strings.ToUpper(r.Method) != r.Method {
 		r.Method = strings.ToUpper(r.Method)
 	}
@@ -190,6 +200,9 @@ func (r *Rule) validateWebhook() error {
 	}
 	if r.Probability < 0 || r.Probability > 1 {
 		bad("probability must be between 0 and 1")
+	}
+	if err := r.validateTTL(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -274,11 +287,21 @@ type Engine struct {
 	seq   int
 	rng   *rand.Rand
 	seed  uint64
+	now   func() time.Time
 }
 
-// New returns an engine whose random choices follow seed.
+// New returns an engine whose random choices follow seed, reading the real
+// clock for TTLs until SetClock.
 func New(seed uint64) *Engine {
-	return &Engine{seed: seed, rng: rand.New(rand.NewPCG(seed, 0xfa17))}
+	return &Engine{seed: seed, rng: rand.New(rand.NewPCG(seed, 0xfa17)), now: time.Now}
+}
+
+// SetClock makes the engine read now for TTLs (the mock's clock, so that
+// advancing it expires rules at once). Call it before adding rules.
+func (e *Engine) SetClock(now func() time.Time) {
+	e.mu.Lock()
+	e.now = now
+	e.mu.Unlock()
 }
 
 // Add validates a rule, gives it an id and appends it; rules are tried in
@@ -293,6 +316,11 @@ func (e *Engine) Add(r Rule) (Rule, error) {
 	r.ID = "fault-" + strconv.Itoa(e.seq)
 	r.Applied = 0
 	r.Remaining = nil
+	r.ExpiresAt = nil
+	if ttl := r.ttl(); ttl > 0 {
+		at := e.now().Add(ttl).UTC()
+		r.ExpiresAt = &at
+	}
 	if r.Times > 0 {
 		n := r.Times
 		r.Remaining = &n
@@ -307,6 +335,10 @@ func (r *Rule) copy() Rule {
 		n := *r.Remaining
 		c.Remaining = &n
 	}
+	if r.ExpiresAt != nil {
+		at := *r.ExpiresAt
+		c.ExpiresAt = &at
+	}
 	return c
 }
 
@@ -314,6 +346,7 @@ func (r *Rule) copy() Rule {
 func (e *Engine) List() []Rule {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.dropExpired()
 	out := make([]Rule, 0, len(e.rules))
 	for _, r := range e.rules {
 		out = append(out, r.copy())
@@ -368,6 +401,7 @@ func (e *Engine) decide(match func(*Rule) bool) (Decision, bool) {
 	if len(e.rules) == 0 {
 		return Decision{}, false
 	}
+	e.dropExpired()
 	for _, r := range e.rules {
 		if !match(r) || (r.Remaining != nil && *r.Remaining == 0) {
 			continue

@@ -37,8 +37,8 @@ func FromJSON(raw []byte) (Rule, error) {
 	if err := dec.Decode(&r); err != nil {
 		return Rule{}, fmt.Errorf("fault rule: %w", err)
 	}
-	if r.ID != "" || r.Applied != 0 || r.Remaining != nil {
-		return Rule{}, fmt.Errorf("fault rule: id, applied and remaining are set by the mock")
+	if r.ID != "" || r.Applied != 0 || r.Remaining != nil || r.ExpiresAt != nil {
+		return Rule{}, fmt.Errorf("fault rule: id, applied, remaining and expiresAt are set by the mock")
 	}
 	if err := r.Validate(); err != nil {
 		return Rule{}, fmt.Errorf("fault rule: %w", err)

@@ -43,6 +43,12 @@ func (e *Engine) run(r *record) {
 		return
 	case FaultDelay:
 		e.mu.Lock()
+		if r.gone {
+			e.inflight--
+			e.broadcast()
+			e.mu.Unlock()
+			return
+		}
 		before := e.snapshot(r)
 		r.d.NextAttemptAt = at.Add(fault.Delay)
 		r.skipFault = true
@@ -54,6 +60,12 @@ func (e *Engine) run(r *record) {
 		return
 	case FaultReorder:
 		e.mu.Lock()
+		if r.gone {
+			e.inflight--
+			e.broadcast()
+			e.mu.Unlock()
+			return
+		}
 		r.skipFault = true
 		r.heldKey = holdKey(&r.d)
 		e.held[r.heldKey] = append(e.held[r.heldKey], r)
@@ -114,6 +126,11 @@ func holdKey(d *Delivery) string {
 func (e *Engine) finish(r *record, attempts []Attempt, dropped bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if r.gone {
+		e.inflight--
+		e.broadcast()
+		return
+	}
 	before := e.snapshot(r)
 	r.d.Attempts = append(r.d.Attempts, attempts...)
 	r.d.NextAttemptAt = time.Time{}

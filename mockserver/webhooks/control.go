@@ -157,3 +157,26 @@ func (e *Engine) Deliveries(f Filter) []Delivery {
 	}
 	return out
 }
+
+// Clear empties the delivery log, pending deliveries included (each is
+// reported to OnChange as leaving the log, so the durable state forgets it
+// too), and resumes every paused app: a reset of the mock. Subscriptions
+// stay; attempts in flight finish, but their outcome is not kept.
+func (e *Engine) Clear() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range e.log {
+		r.gone = true
+		delete(e.recs, r.d.ID)
+		e.report("clear", e.snapshot(r), nil)
+	}
+	clear(e.log)
+	e.log = e.log[:0]
+	e.due = e.due[:0]
+	clear(e.parked)
+	clear(e.held)
+	clear(e.paused)
+	e.built(e.inbox)
+	e.inbox = nil
+	e.broadcast()
+}

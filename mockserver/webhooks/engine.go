@@ -55,6 +55,12 @@ type Config struct {
 	// engine's lock held, in the order of the changes, so it must be quick
 	// and must not call the Engine.
 	OnChange func(crm.Change)
+	// OnBuilt is told the Keys of enqueued events (those that have one) once
+	// their deliveries were made and reported to OnChange — or once they were
+	// dropped by Clear or found no subscription —, with the engine's lock
+	// held, so that what it reports follows those deliveries in order. It
+	// must be quick and must not call the Engine.
+	OnBuilt func(keys []string)
 	// Faults decides the faults of each attempt; see SetFaults.
 	Faults FaultFunc
 	// Restore starts the engine from saved deliveries (what OnChange
@@ -121,6 +127,7 @@ type record struct {
 	idx       int    // position in the due heap; -1 when not in it
 	skipFault bool   // the fault hook already decided the next attempt (it was delayed or reordered)
 	heldKey   string // the key of held it waits in, "" when not held
+	gone      bool   // Clear removed it while an attempt was in flight: the attempt's outcome is not kept
 }
 
 // New starts an engine.
@@ -131,11 +138,15 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Stamp == nil {
 		cfg.Stamp = time.Now
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
+	}
+	if cfg.Client == nil {
+		// Keep a connection per worker to each receiver: the default two
+		// idle connections per host would make most attempts dial anew.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = cfg.Workers
+		cfg.Client = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -267,6 +278,7 @@ func (e *Engine) Close(ctx context.Context) error {
 		for _, r := range recs {
 			e.insert(r)
 		}
+		e.built(items)
 		e.mu.Unlock()
 	}
 
@@ -308,5 +320,21 @@ func (e *Engine) halted() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// built reports the keys of items to OnBuilt. e.mu is held.
+func (e *Engine) built(items []queued) {
+	if e.cfg.OnBuilt == nil {
+		return
+	}
+	var keys []string
+	for i := range items {
+		if k := items[i].ev.Key; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		e.cfg.OnBuilt(keys)
 	}
 }

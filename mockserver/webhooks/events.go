@@ -67,4 +67,9 @@ type Event struct {
 
 	// Fields is the payload without the envelope, in HighLevel's order.
 	Fields Object
+
+	// Key, when set, is the caller's name for the event: Config.OnBuilt
+	// reports it once the event's deliveries exist (and were reported to
+	// OnChange), so that a caller that saved the event durably can forget it.
+	Key string `json:",omitempty"`
 }

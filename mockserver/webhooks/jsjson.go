@@ -50,6 +50,28 @@ func (o Object) Clone() Object { return append(Object(nil), o...) }
 // a value given to encoding/json keeps its order.
 func (o Object) MarshalJSON() ([]byte, error) { return AppendJS(nil, o) }
 
+// UnmarshalJSON reads an object back in its order: nested objects become
+// Objects, arrays []any, numbers json.Number, which AppendJS writes as they
+// were.
+func (o *Object) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	v, err := decodeOrdered(dec)
+	if err != nil {
+		return fmt.Errorf("webhooks: object: %w", err)
+	}
+	obj, ok := v.(Object)
+	if !ok {
+		if v == nil {
+			*o = nil
+			return nil
+		}
+		return fmt.Errorf("webhooks: object: not a JSON object")
+	}
+	*o = obj
+	return nil
+}
+
 // MarshalJS returns v as JSON whose bytes equal JSON.stringify(JSON.parse(b))
 // in JavaScript. That is what a webhook body must be: HighLevel's own doc
 // example and SDK 3.0.0 verify the signature over JSON.stringify(req.body),

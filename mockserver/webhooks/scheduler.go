@@ -36,6 +36,7 @@ func (e *Engine) loop() {
 			for _, r := range recs {
 				e.insert(r)
 			}
+			e.built(items)
 			e.evict()
 			e.broadcast()
 			e.mu.Unlock()

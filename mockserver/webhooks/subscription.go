@@ -113,6 +113,11 @@ func (s *Subscription) matches(ev *Event) bool {
 	if s.Events != nil && !slices.Contains(s.Events, ev.Type) {
 		return false
 	}
+	if ev.Type == Install || ev.Type == Uninstall {
+		// An app's own install events reach its Default Webhook URL wherever
+		// it is installed, a location it was not installed on before included.
+		return true
+	}
 	return s.inLocation(ev.LocationID)
 }
 
