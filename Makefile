@@ -1,21 +1,53 @@
 # ghlmock: the whole set-up on a fresh machine is `make run` and `make test`.
 GO ?= go
+# Where make build puts the binary, and the version it reports (ghlmock --version).
+BIN ?= bin/ghlmock
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+# The one way the binary is built, by make build, make run, make install and the
+# Dockerfile alike: static (CGO_ENABLED=0; the SQLite driver is pure Go), with
+# no paths of the build machine in it, and its version stamped in.
+GOBUILD = CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
+# make install copies the binary where go install would put it.
+INSTALL_DIR ?= $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
+# make test's packages and extra flags: make test PKG=./mockserver/ TESTFLAGS=-v
+PKG ?= ./...
+TESTFLAGS ?=
+RACE_TEST = $(strip $(GO) test -race $(TESTFLAGS) $(PKG))
+PLAIN_TEST = $(strip $(GO) test $(TESTFLAGS) $(PKG))
 
-.PHONY: all build run test lint bench contract
+.PHONY: all build install run test lint bench contract
 
 all: lint test
 
-## build: compile the ghlmock binary into bin/
+## build: compile the static ghlmock binary into bin/ghlmock
 build:
-	$(GO) build -o bin/ghlmock ./cmd/ghlmock
+	$(GOBUILD) -o $(BIN) ./cmd/ghlmock
 
-## run: start the mock on its embedded defaults (127.0.0.1:8080, seed 1)
+## install: make build, then copy bin/ghlmock into $GOBIN (or $GOPATH/bin), as go install would
+install: build
+	@mkdir -p "$(INSTALL_DIR)"
+	cp $(BIN) "$(INSTALL_DIR)/ghlmock"
+	@echo "make install: installed $(INSTALL_DIR)/ghlmock"
+	@case ":$$PATH:" in *":$(INSTALL_DIR):"*) ;; *) echo "make install: $(INSTALL_DIR) is not on your PATH; add it: export PATH=\"$(INSTALL_DIR):\$$PATH\"";; esac
+
+## run: build bin/ghlmock and start it on its embedded defaults (127.0.0.1:8080, seed 1);
+## flags through the environment: GHLMOCK_ADDR=127.0.0.1:9090 GHLMOCK_SEED=7 make run
 run:
-	$(GO) run ./cmd/ghlmock serve
+	@echo "make run: compiling $(BIN) (a minute or two the first time, while Go fetches and builds the dependencies; seconds after that)"
+	@$(GOBUILD) -o $(BIN) ./cmd/ghlmock
+	@exec $(BIN) serve
 
-## test: every test, with the race detector
+## test: every test, with the race detector; without a C compiler (which -race needs) without it, saying so,
+## except under CI=true, where a missing compiler is a failure
 test:
-	$(GO) test -race ./...
+	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
+	  echo "$(RACE_TEST)"; $(RACE_TEST); \
+	elif [ "$$CI" = true ]; then \
+	  echo "make test: no C compiler (cgo is off), and CI=true runs the tests with -race, which needs one: install gcc, or set CC, and run again" >&2; exit 1; \
+	else \
+	  echo "make test: no C compiler found (cgo is off), so the tests run without the race detector (-race); CI runs them with it"; \
+	  echo "$(PLAIN_TEST)"; $(PLAIN_TEST); \
+	fi
 
 ## lint: gofmt, go vet, and go.mod/go.sum tidy (direct dependencies not marked // indirect)
 lint:
@@ -48,8 +80,8 @@ bench-quick:
 	@$(MAKE) --no-print-directory bench BENCHTIME=200ms BENCH_FLAGS="--rounds 1 --duration 3s --duplicate-duration 2s $(BENCH_FLAGS)"
 
 ## contract: run the contract scenarios (against GHL_BASE_URL with GHL_TOKEN, else an in-process mock)
-contract:
-	$(GO) run ./cmd/ghlmock contract $(CONTRACT_FLAGS)
+contract: build
+	$(BIN) contract $(CONTRACT_FLAGS)
 
 ## screenshots: PNGs of every dashboard page, from headless Chromium, into docs/screenshots/ (for the README)
 .PHONY: screenshots

@@ -124,7 +124,7 @@ func TestContractRefusesBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", nil, []string{"--colour"}, "flag provided but not defined: -colour"},
+		{"unknown flag", nil, []string{"--colour"}, "flag provided but not defined: --colour (ghlmock contract -h lists the flags)"},
 		{"unknown tag", nil, []string{"--tags", "readonly,wrte"}, `--tags: unknown tag "wrte"`},
 		{"base URL without a token", nil, []string{"--base-url", "https://example.com", "--location-id", "l"}, "needs --token (or GHL_TOKEN)"},
 		{"not a URL", nil, []string{"--base-url", "example.com", "--token", "t", "--location-id", "l"}, "must be an absolute http(s) URL"},

@@ -34,6 +34,8 @@ var layoutRules = []struct {
 		"github.com/getkin/kin-openapi", "github.com/brianvoe/gofakeit/v7", "go.yaml.in/yaml/v3",
 		"modernc.org/sqlite", "github.com/goccy/go-json", "github.com/golang-jwt/jwt/v5",
 	}},
+	// The Go test helper starts the mock, as httptest does a handler.
+	{"mockserver/ghlmocktest", []string{"mockserver", "fixtures", "openapi"}, nil},
 	{"contracttest", []string{"openapi", "fixtures", "contracttest"}, []string{"github.com/getkin/kin-openapi", "go.yaml.in/yaml/v3"}},
 	// Only the in-process target may start the mock.
 	{"contracttest/inproc", []string{"contracttest", "mockserver", "fixtures", "openapi"}, nil},

@@ -7,10 +7,11 @@
 //	ghlmock serve     [--addr 127.0.0.1:8080] [--seed 1] [--fixtures PATH] …
 //	ghlmock fixtures  --json [--fixtures PATH] [--seed N]
 //	ghlmock contract  [--base-url URL --token T --location-id L] [--tags …] [--json F] [--junit F]
+//	ghlmock health    [--addr HOST:PORT | --url URL] [--wait 30s]
 //	ghlmock oauth     authorize|decode
 //	ghlmock tls ca    [--state FILE | --tls-dir DIR]
 //	ghlmock spec
-//	ghlmock version
+//	ghlmock version   (or ghlmock --version)
 package main
 
 import (
@@ -53,7 +54,8 @@ Usage:
   ghlmock oauth      authorize an OAuth app on a running mock; decode a token
   ghlmock tls ca     print the certificate of the CA serve --tls uses
   ghlmock spec       print the embedded OpenAPI document
-  ghlmock version    print the version
+  ghlmock health     ask a running mock whether it is healthy (exit 0 or 1)
+  ghlmock version    print the version (also: ghlmock --version)
 
 Run "ghlmock COMMAND -h" for a command's flags.
 `
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch cmd {
 	case "spec":
 		return runSpec(stdout)
-	case "version":
+	case "version", "--version", "-version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -153,6 +153,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return err
 	}
+	if err := f.check(); err != nil {
+		return err
+	}
 	if f.seed == 0 {
 		return errors.New("--seed must not be 0 (gofakeit treats 0 as random, and the mock's data must be reproducible)")
 	}
