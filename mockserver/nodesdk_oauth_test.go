@@ -143,11 +143,44 @@ func TestGnosticdevSDKOAuth(t *testing.T) {
 	assert.Len(t, calls, 5, "every check ran: %v", calls)
 }
 
+// n8nOAuth2Version is @n8n/client-oauth2, the OAuth2 client n8n's
+// credentials (HighLevel's among them) use.
+const n8nOAuth2Version = "1.23.1"
+
+// TestN8nOAuth2Client drives @n8n/client-oauth2 as n8n's HighLevel
+// credentials configure it (testdata/nodesdk/n8n.js): the code flow's
+// exchange from the redirect URL, a rotating refresh, the refreshed token on
+// the API, a used code and a used refresh token refused. Its dependencies
+// include a native module (isolated-vm, for n8n's code nodes) that does not
+// build here and that the client does not load: installed without scripts.
+func TestN8nOAuth2Client(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		cannotRun(t, os.Getenv, "node is not installed; .ci/run installs it (the @n8n/client-oauth2 check needs it)")
+		return
+	}
+	dir := npmInstall(t, "n8n-client-oauth2-"+n8nOAuth2Version, []string{"--ignore-scripts"}, "@n8n/client-oauth2@"+n8nOAuth2Version)
+	h := setupOAuth(t)
+	vars, err := json.Marshal(map[string]string{
+		"clientId": clientID, "clientSecret": clientSecret, "redirectUri": redirectURI, "locationId": h.loc,
+		"code": h.authorize(map[string]any{"locationId": h.loc}),
+	})
+	require.NoError(t, err)
+	calls := runNodeChecks(t, node, "n8n.js", filepath.Join(dir, "node_modules"), h.ts.URL, string(vars))
+	assert.Len(t, calls, 5, "every check ran: %v", calls)
+}
+
 // npmPackageDir returns a folder (named name, in the user cache) whose
 // node_modules holds the npm packages given as name@version, installing
 // them on first use (as sdkDir does for the official SDK). A folder is
 // complete once npm has finished: its marker file says so.
 func npmPackageDir(t *testing.T, name string, packages ...string) string {
+	t.Helper()
+	return npmInstall(t, name, nil, packages...)
+}
+
+// npmInstall is npmPackageDir with extra npm install flags.
+func npmInstall(t *testing.T, name string, flags []string, packages ...string) string {
 	t.Helper()
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -166,7 +199,8 @@ func npmPackageDir(t *testing.T, name string, packages ...string) string {
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, append([]string{"install", "--no-audit", "--no-fund", "--prefix", dir}, packages...)...)
+	args := append([]string{"install", "--no-audit", "--no-fund", "--prefix", dir}, flags...)
+	cmd := exec.CommandContext(ctx, npm, append(args, packages...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		cannotRun(t, os.Getenv, fmt.Sprintf("could not install %s from the npm registry (offline?): %v\n%s", strings.Join(packages, " "), err, out))
 		return ""
