@@ -60,8 +60,14 @@ type Mock struct {
 	// Server.Store() reads the state behind the API.
 	Server *mockserver.Server
 
+	// WorkspaceID is the workspace's id when the mock is a workspace of a
+	// shared mock (see Workspace); then Server is nil.
+	WorkspaceID string
+
 	ts         *httptest.Server
+	client     *http.Client
 	adminToken string
+	adminPath  string // where the admin API is: /_mock, or a workspace's
 }
 
 // Location is a location of the fixtures with its tokens and named contacts.
@@ -151,9 +157,15 @@ func Start(opts ...Option) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Mock{Server: srv, ts: httptest.NewServer(srv), adminToken: cfg.AdminToken}
-	m.URL = m.ts.URL
-	for _, l := range cfg.Fixtures.Resolved().Locations {
+	m := &Mock{Server: srv, ts: httptest.NewServer(srv), adminToken: cfg.AdminToken, adminPath: "/_mock"}
+	m.URL, m.client = m.ts.URL, m.ts.Client()
+	m.setLocations(cfg.Fixtures.Resolved().Locations)
+	return m, nil
+}
+
+// setLocations fills Locations, Token, ReadonlyToken and LocationID.
+func (m *Mock) setLocations(ls []fixture.LocationSummary) {
+	for _, l := range ls {
 		loc := Location{ID: l.ID, Name: l.Name, Tokens: l.Tokens, Contacts: map[string]string{}, Users: map[string]string{}}
 		for _, tk := range l.Tokens {
 			switch {
@@ -177,11 +189,14 @@ func Start(opts ...Option) (*Mock, error) {
 	if len(m.Locations) > 0 {
 		m.Token, m.ReadonlyToken, m.LocationID = m.Locations[0].Token, m.Locations[0].ReadonlyToken, m.Locations[0].ID
 	}
-	return m, nil
 }
 
 // Close stops the mock.
 func (m *Mock) Close() {
+	if m.Server == nil { // a workspace: end it on the shared mock
+		_ = m.admin(http.MethodDelete, "", nil, http.StatusOK, nil)
+		return
+	}
 	m.Server.Close()
 	m.ts.Close()
 	_ = m.Server.CloseState()
@@ -211,10 +226,25 @@ func (m *Mock) Location(idOrName string) Location {
 
 // Reset brings the mock back to its seeded state (data, tokens, counters,
 // journal, clock and faults), as POST /_mock/reset does.
-func (m *Mock) Reset() error { return m.Server.Reset() }
+func (m *Mock) Reset() error {
+	if m.Server == nil {
+		return m.admin(http.MethodPost, "/_mock/reset", nil, http.StatusOK, nil)
+	}
+	return m.Server.Reset()
+}
 
 // Advance moves the mock's clock forward: rate windows roll, tokens expire.
-func (m *Mock) Advance(d time.Duration) { m.Server.Clock().Advance(d) }
+// A workspace's clock is moved through its admin API; an error there
+// panics, as a typo would.
+func (m *Mock) Advance(d time.Duration) {
+	if m.Server == nil {
+		if err := m.admin(http.MethodPost, "/_mock/clock", map[string]string{"advance": d.String()}, http.StatusOK, nil); err != nil {
+			panic(err)
+		}
+		return
+	}
+	m.Server.Clock().Advance(d)
+}
 
 // AddFault adds a fault rule, as POST /_mock/faults does, and returns its id.
 func (m *Mock) AddFault(rule faults.Rule) (string, error) {
@@ -322,7 +352,7 @@ func (m *Mock) admin(method, path string, body any, want int, out any) error {
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, m.URL+path, rd)
+	req, err := http.NewRequest(method, m.URL+m.adminPath+strings.TrimPrefix(path, "/_mock"), rd)
 	if err != nil {
 		return err
 	}
@@ -332,7 +362,7 @@ func (m *Mock) admin(method, path string, body any, want int, out any) error {
 	if m.adminToken != "" {
 		req.Header.Set("Authorization", "Bearer "+m.adminToken)
 	}
-	res, err := m.ts.Client().Do(req)
+	res, err := m.client.Do(req)
 	if err != nil {
 		return err
 	}
@@ -344,8 +374,49 @@ func (m *Mock) admin(method, path string, body any, want int, out any) error {
 	if res.StatusCode != want {
 		return fmt.Errorf("ghlmocktest: %s %s: %d %s", method, path, res.StatusCode, bytes.TrimSpace(raw))
 	}
+	if out == nil {
+		return nil
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("ghlmocktest: %s %s: %w", method, path, err)
 	}
 	return nil
+}
+
+// Workspace asks a running mock — a shared one at baseURL, which several CI
+// jobs use at once — for a workspace of its own (POST /_mock/workspaces):
+// a fresh copy of the fixtures' locations under new ids and new tokens, with
+// its own data, journal, faults, rate-limit budgets and clock. The Mock it
+// returns has the workspace's URL, tokens and named contacts; Requests,
+// Count, Verify, AddFault, Reset and Advance act on the workspace alone;
+// cleanup ends it. adminToken is the shared mock's admin token ("" when it
+// has none). Server is nil: the mock runs elsewhere.
+func Workspace(t TB, baseURL, adminToken string, opts mockserver.WorkspaceOptions) *Mock {
+	t.Helper()
+	m, err := StartWorkspace(baseURL, adminToken, opts)
+	if err != nil {
+		t.Fatalf("ghlmocktest: %v", err)
+		return nil
+	}
+	t.Cleanup(m.Close)
+	return m
+}
+
+// StartWorkspace is Workspace without a test: Close ends the workspace.
+func StartWorkspace(baseURL, adminToken string, opts mockserver.WorkspaceOptions) (*Mock, error) {
+	m := &Mock{URL: strings.TrimSuffix(baseURL, "/"), client: &http.Client{Timeout: 30 * time.Second}, adminToken: adminToken, adminPath: "/_mock"}
+	body := map[string]any{"name": opts.Name}
+	if opts.Seed != 0 {
+		body["seed"] = opts.Seed
+	}
+	if opts.TTL != 0 {
+		body["ttl"] = opts.TTL.String()
+	}
+	var ws mockserver.Workspace
+	if err := m.admin(http.MethodPost, "/_mock/workspaces", body, http.StatusCreated, &ws); err != nil {
+		return nil, err
+	}
+	m.WorkspaceID, m.adminPath = ws.ID, strings.TrimSuffix(ws.Admin, "/")
+	m.setLocations(ws.Locations)
+	return m, nil
 }
