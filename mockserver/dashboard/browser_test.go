@@ -66,12 +66,25 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// textOf reads an element's text.
+// textOf reads an element's text. It reads it in the page, in one step,
+// and tries again while the element is missing: a page that reloads after a
+// change replaces its nodes, and a node looked up before the reload is gone
+// by the time its text is asked for ("No node with given id found").
 func textOf(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	var s string
-	require.NoError(t, chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)))
-	return s
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.innerText : null })()`, sel)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var s *string
+		err := chromedp.Run(ctx, chromedp.Evaluate(js, &s))
+		if err == nil && s != nil {
+			return *s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no element %s in the page (last error: %v)", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // until waits for a JavaScript condition to hold in the page, across the
@@ -146,6 +159,13 @@ func TestInABrowser(t *testing.T) {
 	})
 
 	t.Run("add a fault in the form and see the API answer it", func(t *testing.T) {
+		// Whatever happens here, no rule is left to answer the next subtests.
+		t.Cleanup(func() {
+			req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/_mock/faults", nil)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				_ = res.Body.Close()
+			}
+		})
 		require.NoError(t, chromedp.Run(ctx,
 			chromedp.Navigate(ui+"/faults"),
 			chromedp.WaitVisible("#fault-form", chromedp.ByQuery),
