@@ -47,30 +47,7 @@ func TestOfficialNodeSDKOAuth(t *testing.T) {
 	require.NoError(t, err)
 	before := h.admin("GET", "/_mock/requests/count?operationId=get-access-token", nil).JSON(t)["count"]
 
-	script, err := filepath.Abs(filepath.Join("testdata", "nodesdk", "oauth.js"))
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, h.ts.URL, string(vars))
-	cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(dir, "node_modules"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	var calls []string
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		var line struct {
-			Call string `json:"call"`
-			OK   bool   `json:"ok"`
-			Got  any    `json:"got"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) != nil {
-			continue
-		}
-		assert.True(t, line.OK, "%s failed: %v", line.Call, line.Got)
-		calls = append(calls, line.Call)
-	}
-	require.NoError(t, runErr, "oauth.js: %s\n%s", stderr.String(), stdout.String())
+	calls := runNodeChecks(t, node, "oauth.js", filepath.Join(dir, "node_modules"), h.ts.URL, string(vars))
 	assert.Len(t, calls, 8, "every check ran: %v", calls)
 
 	// What the SDK sent, from the journal: one refresh for location 1 (for

@@ -1,17 +1,12 @@
 package mockserver_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,63 +31,18 @@ func TestOfficialNodeSDK(t *testing.T) {
 	}
 	dir := sdkDir(t)
 	h := setup(t)
-	script, err := filepath.Abs(filepath.Join("testdata", "nodesdk", "check.js"))
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, h.ts.URL, h.rw, h.loc)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(dir, "node_modules"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-
-	var calls []string
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		var line struct {
-			Call string `json:"call"`
-			OK   bool   `json:"ok"`
-			Got  any    `json:"got"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) != nil {
-			continue
-		}
-		assert.True(t, line.OK, "%s failed: %v", line.Call, line.Got)
-		calls = append(calls, line.Call)
-	}
-	require.NoError(t, runErr, "check.js: %s", stderr.String())
+	calls := runNodeChecks(t, node, "check.js", filepath.Join(dir, "node_modules"), h.ts.URL, h.rw, h.loc)
 	assert.Len(t, calls, 35, "every SDK call ran: %v", calls)
 }
 
-// sdkDir returns a folder whose node_modules holds the SDK, installing it
-// with npm on first use.
+// sdkDir returns a folder whose node_modules holds the SDK (or the one
+// GHLMOCK_NODE_SDK_DIR names), installing it with npm on first use.
 func sdkDir(t *testing.T) string {
 	t.Helper()
 	if dir := os.Getenv("GHLMOCK_NODE_SDK_DIR"); dir != "" {
 		return dir
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	dir := filepath.Join(cache, "ghlmock", "nodesdk-"+nodeSDKVersion)
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@gohighlevel", "api-client", "package.json")); err == nil {
-		return dir
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		cannotRun(t, os.Getenv, "npm is not installed, so the official Node SDK cannot be fetched")
-		return ""
-	}
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--prefix", dir, "@gohighlevel/api-client@"+nodeSDKVersion)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		cannotRun(t, os.Getenv, fmt.Sprintf("could not install @gohighlevel/api-client@%s from the npm registry (offline?): %v\n%s", nodeSDKVersion, err, out))
-		return ""
-	}
-	return dir
+	return npmPackageDir(t, "nodesdk-"+nodeSDKVersion, "@gohighlevel/api-client@"+nodeSDKVersion)
 }
 
 // cannotRun ends a test that lacks what it needs (a tool, the network). On
