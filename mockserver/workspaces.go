@@ -161,7 +161,7 @@ func (s *Server) CreateWorkspace(ctx context.Context, opts WorkspaceOptions) (Wo
 		CreatedAt: now.UTC().Format(crm.ISOLayout), ExpiresAt: ws.expires.UTC().Format(crm.ISOLayout),
 		Admin:     adminPrefix + "workspaces/" + id + "/",
 		Locations: fx.Resolved().Locations,
-		Contract:  contractVars(fx),
+		Contract:  fx.ContractVars(),
 	}
 	s.ws.mu.Lock()
 	if s.ws.byID == nil {
@@ -283,56 +283,6 @@ func (s *Server) workspaceFor(r *http.Request) *Server {
 		s.sweepWorkspaces() // free it now, not at the next admin call
 	}
 	return found
-}
-
-// contractVars are the target variables of ghlmock contract against a
-// workspace: as contracttest/inproc derives them from the fixtures (a
-// location that disallows duplicates, another one for the 403, a read-write
-// and a read-only token that never expire, the first user, campaign,
-// workflow and business).
-func contractVars(fx *fixture.Fixture) map[string]string {
-	var loc, foreign *fixture.Location
-	for i := range fx.Locations {
-		l := &fx.Locations[i]
-		if loc == nil && !l.AllowDuplicateContact {
-			loc = l
-		} else if foreign == nil {
-			foreign = l
-		}
-	}
-	vars := map[string]string{}
-	if loc == nil {
-		return vars
-	}
-	vars["locationId"] = loc.ID
-	vars["duplicatesDisallowed"] = "true"
-	if foreign != nil {
-		vars["foreignLocationId"] = foreign.ID
-	}
-	for _, t := range loc.Tokens {
-		if !t.ExpiresAt.IsZero() {
-			continue
-		}
-		switch {
-		case vars["token"] == "" && t.HasScope("contacts.write") && t.HasScope("contacts.readonly"):
-			vars["token"] = t.Token
-		case vars["readonlyToken"] == "" && t.HasScope("contacts.readonly") && !t.HasScope("contacts.write"):
-			vars["readonlyToken"] = t.Token
-		}
-	}
-	if len(loc.Users) > 0 {
-		vars["userId"] = loc.Users[0].ID
-	}
-	if len(loc.Campaigns) > 0 {
-		vars["campaignId"] = loc.Campaigns[0].ID
-	}
-	if len(loc.Workflows) > 0 {
-		vars["workflowId"] = loc.Workflows[0].ID
-	}
-	if len(loc.Businesses) > 0 {
-		vars["businessId"] = loc.Businesses[0].ID
-	}
-	return vars
 }
 
 func randomUint64() uint64 {

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -95,48 +94,12 @@ func New(opts Options) (*contracttest.Target, error) {
 
 // Vars derives the target variables from a fixture set.
 func Vars(fx *fixture.Fixture) (map[string]string, error) {
-	var loc, foreign *fixture.Location
-	for i := range fx.Locations {
-		l := &fx.Locations[i]
-		if loc == nil && !l.AllowDuplicateContact {
-			loc = l
-		} else if foreign == nil {
-			foreign = l
-		}
-	}
-	if loc == nil || foreign == nil {
+	vars := fx.ContractVars()
+	if vars["locationId"] == "" || vars["foreignLocationId"] == "" {
 		return nil, errors.New("inproc: the fixtures need a location that disallows duplicates and another location")
 	}
-	vars := map[string]string{
-		"locationId":           loc.ID,
-		"foreignLocationId":    foreign.ID,
-		"duplicatesDisallowed": "true",
-	}
-	for _, t := range loc.Tokens {
-		if !t.ExpiresAt.IsZero() {
-			continue
-		}
-		switch {
-		case vars["token"] == "" && t.HasScope("contacts.write") && t.HasScope("contacts.readonly"):
-			vars["token"] = t.Token
-		case vars["readonlyToken"] == "" && t.HasScope("contacts.readonly") && !slices.Contains(t.Scopes, "contacts.write"):
-			vars["readonlyToken"] = t.Token
-		}
-	}
-	if len(loc.Users) > 0 {
-		vars["userId"] = loc.Users[0].ID
-	}
-	if len(loc.Campaigns) > 0 {
-		vars["campaignId"] = loc.Campaigns[0].ID
-	}
-	if len(loc.Workflows) > 0 {
-		vars["workflowId"] = loc.Workflows[0].ID
-	}
-	if len(loc.Businesses) > 0 {
-		vars["businessId"] = loc.Businesses[0].ID
-	}
 	if vars["token"] == "" {
-		return nil, fmt.Errorf("inproc: location %s has no read-write token", loc.ID)
+		return nil, fmt.Errorf("inproc: location %s has no read-write token", vars["locationId"])
 	}
 	return vars, nil
 }
