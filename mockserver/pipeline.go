@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/journal"
@@ -229,16 +229,21 @@ func (s *Server) record(rq *request, status int) {
 		Fault:       rq.fault,
 		Reason:      journal.Truncate(rq.why, maxURLBytes),
 	}
+	var respHeader http.Header
 	if max := s.cfg.JournalBodyBytes; max > 0 {
-		e.RequestHeaders = packHeaders(rq.r.Header, max)
 		e.RequestBody = journal.Truncate(redactOAuth(rq, string(rq.body)), max)
 		if w := &rq.sw; w.ResponseWriter != nil {
-			e.ResponseHeaders = packHeaders(w.Header(), max)
-			e.ResponseBody = redactOAuth(rq, string(w.body))
+			respHeader = w.Header()
+			// w.body is never written again: the journal shares its bytes
+			// instead of copying them.
+			e.ResponseBody = redactOAuth(rq, unsafe.String(unsafe.SliceData(w.body), len(w.body)))
 			if w.bytes > len(w.body) {
 				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
 			}
 		}
+	}
+	if max := s.cfg.JournalBodyBytes; max > 0 {
+		e.KeepHeaders(rq.r.Header, respHeader, max, redactHeader)
 	}
 	s.journal.Add(e)
 	ctx := rq.r.Context()
@@ -263,19 +268,8 @@ func (s *Server) record(rq *request, status int) {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }
 
-// packHeaders packs headers for the journal, sorted by name, the
-// Authorization value redacted to its scheme and the token's last four
-// characters.
-func packHeaders(h http.Header, max int) journal.Headers {
-	var buf [24]string
-	names := buf[:0]
-	for k := range h {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return journal.PackHeaders(names, func(k string) []string { return h[k] }, max, redactHeader)
-}
-
+// redactHeader is how the journal shows a header: the Authorization value
+// cut to its scheme and the token's last four characters.
 func redactHeader(name, value string) string {
 	if name != "Authorization" {
 		return value

@@ -41,6 +41,7 @@ func (j *Journal) After(seq uint64, max int) (entries []Entry, missed uint64) {
 		start += len(j.ring)
 	}
 	for i := range int(n) {
+		j.ring[(start+i)%len(j.ring)].settle()
 		e := j.ring[(start+i)%len(j.ring)]
 		if e.ID == "" { // cleared: the ring holds fewer than it counted
 			continue
@@ -73,6 +74,7 @@ func (j *Journal) Find(id string) (Entry, bool) {
 	for i < 0 {
 		i += len(j.ring)
 	}
+	j.ring[i].settle()
 	e := j.ring[i]
 	if e.ID != id {
 		return Entry{}, false

@@ -5,6 +5,8 @@ package journal
 
 import (
 	"encoding/json"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +35,74 @@ type Entry struct {
 	RequestBody     string  `json:"requestBody,omitempty"`
 	ResponseHeaders Headers `json:"responseHeaders,omitempty"`
 	ResponseBody    string  `json:"responseBody,omitempty"`
+
+	raw rawHeaders // headers not packed yet: see KeepHeaders
+}
+
+// rawHeaders are an entry's headers as the request and the answer carried
+// them, kept by reference until the entry is first read.
+type rawHeaders struct {
+	req, resp http.Header
+	max       int
+	redact    func(name, value string) string
+}
+
+// KeepHeaders records the request's and the answer's headers without
+// packing them: the journal packs them (sorted, redacted, cut as
+// PackHeaders does) the first time the entry is read, under its lock, and
+// then lets the maps go. A request costs a reference instead of two packed
+// copies, and most entries are never read. The maps must not change after
+// the call: net/http neither reuses a request's header map nor changes a
+// handler's once the handler has returned.
+//
+// Headers larger than the journal keeps of them are packed at once, so that
+// the ring never holds more than HeaderBudget bytes of an entry's headers.
+func (e *Entry) KeepHeaders(req, resp http.Header, maxValue int, redact func(name, value string) string) {
+	e.raw = rawHeaders{req: req, resp: resp, max: maxValue, redact: redact}
+	budget := HeaderBudget(maxValue)
+	if headerBytes(req, budget) > budget || headerBytes(resp, budget) > budget {
+		e.settle()
+	}
+}
+
+// headerBytes is about how many bytes h holds, counted up to just past limit.
+func headerBytes(h http.Header, limit int) int {
+	n := 0
+	for k, vs := range h {
+		n += len(k) + 2
+		for _, v := range vs {
+			n += len(v) + 2
+		}
+		if n > limit {
+			break
+		}
+	}
+	return n
+}
+
+// settle packs the headers KeepHeaders kept.
+func (e *Entry) settle() {
+	if e.raw.req == nil && e.raw.resp == nil {
+		return
+	}
+	if e.raw.req != nil {
+		e.RequestHeaders = PackHeaderMap(e.raw.req, e.raw.max, e.raw.redact)
+	}
+	if e.raw.resp != nil {
+		e.ResponseHeaders = PackHeaderMap(e.raw.resp, e.raw.max, e.raw.redact)
+	}
+	e.raw = rawHeaders{}
+}
+
+// PackHeaderMap packs h as PackHeaders does, sorted by name.
+func PackHeaderMap(h http.Header, maxValue int, redact func(name, value string) string) Headers {
+	var buf [24]string
+	names := buf[:0]
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return PackHeaders(names, func(k string) []string { return h[k] }, maxValue, redact)
 }
 
 // Headers are the headers of a request or an answer, packed into one
@@ -149,6 +219,9 @@ func (j *Journal) Count(f Filter) int {
 	defer j.mu.Unlock()
 	n := 0
 	for i := range j.ring {
+		if j.full || i < j.next {
+			j.ring[i].settle()
+		}
 		if (j.full || i < j.next) && f.match(&j.ring[i]) {
 			n++
 		}
@@ -194,6 +267,7 @@ func (j *Journal) List(f Filter) []Entry {
 	defer j.mu.Unlock()
 	out := []Entry{}
 	visit := func(e *Entry) {
+		e.settle()
 		if f.match(e) {
 			out = append(out, *e)
 		}

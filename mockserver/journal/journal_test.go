@@ -131,3 +131,58 @@ func TestHeadersAreBoundedInAll(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"…":"`)
 }
+
+func TestKeptHeadersArePackedWhenRead(t *testing.T) {
+	redact := func(k, v string) string {
+		if k == "Authorization" {
+			return "Bearer …" + v[len(v)-4:]
+		}
+		return v
+	}
+	j := journal.New(4)
+	e := journal.Entry{Time: t0, Method: "GET", Status: 200}
+	e.KeepHeaders(http.Header{"Version": {"2021-07-28"}, "Authorization": {"Bearer secret-0001"}},
+		http.Header{"Content-Type": {"application/json"}, "X-Many": {"a", "b"}}, 1000, redact)
+	id := j.Add(e)
+
+	// Every way of reading an entry reads it packed: Count's Match, List, Find.
+	var seen journal.Headers
+	assert.Equal(t, 1, j.Count(journal.Filter{Match: func(e *journal.Entry) bool { seen = e.RequestHeaders; return true }}))
+	assert.Equal(t, journal.Headers("Authorization\x00Bearer …0001\x00Version\x002021-07-28\x00"), seen, "sorted and redacted")
+	list := j.List(journal.Filter{})
+	require.Len(t, list, 1)
+	assert.Equal(t, seen, list[0].RequestHeaders)
+	assert.Equal(t, "a, b", list[0].ResponseHeaders.Get("X-Many"))
+	found, ok := j.Find(id)
+	require.True(t, ok)
+	assert.Equal(t, "application/json", found.ResponseHeaders.Get("Content-Type"))
+	after, _ := j.After(0, 0)
+	require.Len(t, after, 1)
+	assert.Equal(t, seen, after[0].RequestHeaders)
+
+	fresh := journal.Entry{Time: t0, Method: "GET", Status: 201}
+	fresh.KeepHeaders(http.Header{"Version": {"v"}}, nil, 1000, nil)
+	j.Add(fresh)
+	list = j.List(journal.Filter{Status: 201})
+	require.Len(t, list, 1)
+	assert.Equal(t, "v", list[0].RequestHeaders.Get("Version"), "an entry that did not match a filter before is packed too")
+	assert.Empty(t, list[0].ResponseHeaders)
+}
+
+func TestKeptHeadersOverTheBudgetArePackedAtOnce(t *testing.T) {
+	big := http.Header{}
+	for i := range 16 {
+		big[fmt.Sprintf("X-Pad-%02d", i)] = []string{strings.Repeat("h", 4000)}
+	}
+	j := journal.New(2)
+	e := journal.Entry{Time: t0, Method: "GET", Status: 200}
+	e.KeepHeaders(big, nil, 4096, nil)
+	j.Add(e)
+	// Had the ring kept the map, it would hold all 64 KB of it, and this
+	// change would show when the entry is read.
+	big["X-Pad-00"] = []string{"changed"}
+	list := j.List(journal.Filter{})
+	require.Len(t, list, 1)
+	assert.Equal(t, strings.Repeat("h", 4000), list[0].RequestHeaders.Get("X-Pad-00"))
+	assert.Less(t, len(list[0].RequestHeaders), journal.HeaderBudget(4096)+4096+200)
+}
