@@ -229,9 +229,9 @@ func (s *Server) record(rq *request, status int) {
 		Fault:       rq.fault,
 		Reason:      journal.Truncate(rq.why, maxURLBytes),
 	}
-	var respHeader http.Header
 	if max := s.cfg.JournalBodyBytes; max > 0 {
 		e.RequestBody = journal.Truncate(redactOAuth(rq, string(rq.body)), max)
+		var respHeader http.Header
 		if w := &rq.sw; w.ResponseWriter != nil {
 			respHeader = w.Header()
 			// w.body is never written again: the journal shares its bytes
@@ -241,8 +241,6 @@ func (s *Server) record(rq *request, status int) {
 				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
 			}
 		}
-	}
-	if max := s.cfg.JournalBodyBytes; max > 0 {
 		e.KeepHeaders(rq.r.Header, respHeader, max, redactHeader)
 	}
 	s.journal.Add(e)

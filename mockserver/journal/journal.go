@@ -86,16 +86,16 @@ func (e *Entry) settle() {
 		return
 	}
 	if e.raw.req != nil {
-		e.RequestHeaders = PackHeaderMap(e.raw.req, e.raw.max, e.raw.redact)
+		e.RequestHeaders = packHeaderMap(e.raw.req, e.raw.max, e.raw.redact)
 	}
 	if e.raw.resp != nil {
-		e.ResponseHeaders = PackHeaderMap(e.raw.resp, e.raw.max, e.raw.redact)
+		e.ResponseHeaders = packHeaderMap(e.raw.resp, e.raw.max, e.raw.redact)
 	}
 	e.raw = rawHeaders{}
 }
 
-// PackHeaderMap packs h as PackHeaders does, sorted by name.
-func PackHeaderMap(h http.Header, maxValue int, redact func(name, value string) string) Headers {
+// packHeaderMap packs h as PackHeaders does, sorted by name.
+func packHeaderMap(h http.Header, maxValue int, redact func(name, value string) string) Headers {
 	var buf [24]string
 	names := buf[:0]
 	for k := range h {
@@ -219,10 +219,11 @@ func (j *Journal) Count(f Filter) int {
 	defer j.mu.Unlock()
 	n := 0
 	for i := range j.ring {
-		if j.full || i < j.next {
-			j.ring[i].settle()
+		if !j.full && i >= j.next {
+			break // the ring has not wrapped: nothing is held past next
 		}
-		if (j.full || i < j.next) && f.match(&j.ring[i]) {
+		j.ring[i].settle()
+		if f.match(&j.ring[i]) {
 			n++
 		}
 	}
