@@ -71,6 +71,7 @@ func runNodeChecks(t *testing.T, node, script, nodePath string, args ...string) 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, append([]string{path}, args...)...)
 	cmd.Env = os.Environ()
+	cmd.Dir = t.TempDir() // some packages (builderbot) write log files where they run
 	if nodePath != "" {
 		cmd.Env = append(cmd.Env, "NODE_PATH="+nodePath)
 	}

@@ -73,7 +73,8 @@ type Options struct {
 	// position, so that ids never come back after a restart.
 	IDState func() ([]byte, error)
 	// Committed is called, from the writer, with every batch it committed,
-	// in Seq order (the changefeed hands them to its subscribers).
+	// in Seq order (the changefeed hands them to its subscribers), before
+	// the batch's waiters are told it committed.
 	Committed func([]crm.Change)
 	// Failed is called, from the writer, with every change that could not
 	// be committed, newest first, after their waiters were told: the server

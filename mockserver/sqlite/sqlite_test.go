@@ -311,3 +311,40 @@ func TestNotClosedMeansNotClean(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, st.Dataset.Locations[0].Contacts, 2, "what was committed is there")
 }
+
+// A waiter is told its change committed only after Committed has had it:
+// the server answers a write then, and a client that flushes the webhooks
+// right after must find the write's events already queued.
+func TestCommittedRunsBeforeTheWaitersAreTold(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[uint64]bool{}
+	d := openDB(t, filepath.Join(t.TempDir(), "state.db"), Options{Committed: func(cs []crm.Change) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range cs {
+			seen[c.Seq] = true
+		}
+	}})
+	require.NoError(t, d.Snapshot(t.Context(), dataset()))
+	var wg sync.WaitGroup
+	early := make(chan uint64, 8)
+	for seq := uint64(1); seq <= 8; seq++ {
+		wg.Add(1)
+		c := crm.Change{Seq: seq, Kind: crm.KindToken, ID: "pit-" + string(rune('a'+seq)), After: record(map[string]any{"token": "x"})}
+		d.Append(c, func(err error) {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil || !seen[seq] {
+				early <- seq
+			}
+		})
+	}
+	wg.Wait()
+	close(early)
+	var told []uint64
+	for seq := range early {
+		told = append(told, seq)
+	}
+	assert.Empty(t, told, "waiters told before Committed had their change")
+}

@@ -66,10 +66,11 @@ func (d *DB) writer() {
 	}
 }
 
+// succeeded hands a committed batch to Committed first and tells its
+// waiters after: a write answers only once its changes have reached the
+// subscribers, so whatever the answer makes a client do next (flush the
+// webhooks, read the live view) already sees them.
 func (d *DB) succeeded(batch []entry) {
-	for _, e := range batch {
-		e.done(nil)
-	}
 	if d.opts.Committed != nil {
 		cs := make([]crm.Change, len(batch))
 		for i, e := range batch {
@@ -77,6 +78,9 @@ func (d *DB) succeeded(batch []entry) {
 		}
 		slices.SortFunc(cs, func(a, b crm.Change) int { return compareSeq(a.Seq, b.Seq) })
 		d.opts.Committed(cs)
+	}
+	for _, e := range batch {
+		e.done(nil)
 	}
 }
 
