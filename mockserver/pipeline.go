@@ -115,7 +115,10 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
 	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead} // one allocation with the request
 	sw := &rq.sw
+	s.serving.Add(1)
+	s.lastRequest.Store(rq.start.UnixNano())
 	defer func() {
+		s.serving.Add(-1)
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				s.record(rq, sw.status)

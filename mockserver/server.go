@@ -166,6 +166,11 @@ type Server struct {
 	// changes counts what changed the state: successful writes through the
 	// API, resets and state imports (see Changes).
 	changes atomic.Uint64
+	// serving counts the API requests being served, and lastRequest is
+	// when the latest one started (Unix ns): the webhook engine yields to
+	// them (see apiBusy).
+	serving     atomic.Int64
+	lastRequest atomic.Int64
 
 	// feed carries every change of the state (see changefeed); db, with
 	// Config.StatePath, is its durable log. writeGate is held shared by

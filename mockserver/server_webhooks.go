@@ -157,6 +157,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 	ecfg := webhooks.Config{
 		Keys: keys, Now: s.clock.Now, Client: wc.Client, Workers: wc.Workers, Timeout: wc.Timeout, LogSize: wc.LogSize,
 		Seed: uint64(s.cfg.Seed), Logger: s.log, Restore: restore, Faults: s.webhookFault,
+		Busy: s.apiBusy,
 	}
 	if s.settings.Webhooks.TimestampClock == "mock" {
 		ecfg.Stamp = s.clock.Now
@@ -364,19 +365,33 @@ func (s *Server) syncWebhookFeed() {
 // and queues them; it runs inside the writer's lock or the committer, so it
 // only queues.
 func (s *Server) webhookEvents(c crm.Change) {
-	var evs []webhooks.Event
 	if s.db != nil {
 		// Mapped when appended to the database, and committed as a record
 		// of their own (server_webhooks_outbox.go): queued once it is.
-		if p, ok := c.After.(*pendingEvents); ok {
-			evs = p.Events
+		if p, ok := c.After.(*pendingEvents); ok && len(p.Events) > 0 {
+			s.hooks.engine.Enqueue(p.Events...)
 		}
-	} else {
-		evs = s.changeEvents(c)
+		return
 	}
-	if len(evs) > 0 {
-		s.hooks.engine.Enqueue(evs...)
+	if !mapsToEvents(c.Kind) {
+		return
 	}
+	// Mapped by the engine, with the rest of the deliveries' work: the
+	// change is a snapshot nobody changes.
+	s.hooks.engine.EnqueueFunc(func() []webhooks.Event { return s.changeEvents(c) })
+}
+
+// busyWindow is how long after an API request started the API still counts
+// as busy: under load most of a request's time is spent outside its handler
+// (reading, writing, waiting for a core), so "a handler is running now"
+// alone would let deliveries take the CPU between handlers.
+const busyWindow = 5 * time.Millisecond
+
+// apiBusy is the webhook engine's Busy: an API request is being served or
+// one started within busyWindow. A staging bot's occasional requests leave
+// the engine at full speed; a load test leaves it BusyShare of the time.
+func (s *Server) apiBusy() bool {
+	return s.serving.Load() > 0 || time.Now().UnixNano()-s.lastRequest.Load() < int64(busyWindow)
 }
 
 // webhookFault is the engine's fault hook: the fault rules whose target is

@@ -93,10 +93,16 @@ func (s *Server) changeEvents(c crm.Change) []webhooks.Event {
 	switch {
 	case c.Kind == crm.KindGrant:
 		return installEvents(c) // server_webhooks_install.go
-	case isWebhookKind(c.Kind) || c.Kind == kindPendingEvents || c.Kind == crm.KindToken || c.Kind == crm.KindDataset:
+	case !mapsToEvents(c.Kind):
 		return nil
 	}
 	return webhooks.FromChange(c, s.hooks.opts)
+}
+
+// mapsToEvents reports whether changes of kind k may send webhooks: not the
+// webhooks' own records, the tokens or a whole dataset.
+func mapsToEvents(k crm.Kind) bool {
+	return !isWebhookKind(k) && k != kindPendingEvents && k != crm.KindToken && k != crm.KindDataset
 }
 
 // eventsBuilt deletes the records of events whose deliveries were made:

@@ -70,6 +70,17 @@ type Config struct {
 	Paused []string
 	// Logger logs failed attempts at debug level. Default: none.
 	Logger *slog.Logger
+	// Busy, when set, reports whether the API is serving a request now.
+	// While it is, the engine yields to it: after building deliveries (the
+	// body and its Ed25519 signature, most of a delivery's cost) it waits
+	// until that work is at most BusyShare of the time gone by. Under full
+	// load a subscription then takes about that share of the machine from
+	// the API instead of about half of it; deliveries fall behind and catch
+	// up at full speed as soon as no request is being served.
+	Busy func() bool
+	// BusyShare is the share of the time the engine's work may take while
+	// Busy: 0 means 0.05; 1 or more never yields.
+	BusyShare float64
 }
 
 // Engine delivers webhooks: it turns events into deliveries (one per
@@ -96,8 +107,14 @@ type Engine struct {
 	building int
 	inflight int
 	seq      uint64
-	changed  chan struct{} // closed and replaced on every change that waiters care about
-	closed   bool
+	scanned  uint64 // seq at evict's last scan of the log
+	scans    int    // evict's scans of the log, for the tests
+	// yieldUntil is when the engine's work, while the API was busy, has
+	// been paid for (see Config.Busy); yielded is the time it has waited.
+	yieldUntil time.Time
+	yielded    time.Duration
+	changed    chan struct{} // closed and replaced on every change that waiters care about
+	closed     bool
 
 	wake     chan struct{}
 	loopDone chan struct{}
@@ -116,6 +133,7 @@ type subscription struct {
 // queued is an enqueued event waiting to become deliveries.
 type queued struct {
 	ev    Event
+	lazy  func() []Event // when set, the events, made when they are built (see EnqueueFunc)
 	stamp time.Time
 }
 
@@ -162,6 +180,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BusyShare <= 0 {
+		cfg.BusyShare = 0.05
 	}
 	e := &Engine{
 		cfg:      cfg,
@@ -212,8 +233,23 @@ func (e *Engine) Enqueue(events ...Event) {
 	e.mu.Lock()
 	if !e.closed {
 		for _, ev := range events {
-			e.inbox = append(e.inbox, queued{ev, stamp})
+			e.inbox = append(e.inbox, queued{ev: ev, stamp: stamp})
 		}
+	}
+	e.mu.Unlock()
+	e.poke()
+}
+
+// EnqueueFunc is Enqueue for events that events will make, later, on the
+// engine's side: an API write then pays for queueing a function, and the
+// events' payloads are made with the rest of the deliveries' work (see
+// Config.Busy). Their stamp is the time of the call. The events must have
+// no Key (OnBuilt is not told of them).
+func (e *Engine) EnqueueFunc(events func() []Event) {
+	stamp := e.cfg.Stamp()
+	e.mu.Lock()
+	if !e.closed {
+		e.inbox = append(e.inbox, queued{lazy: events, stamp: stamp})
 	}
 	e.mu.Unlock()
 	e.poke()
@@ -226,7 +262,7 @@ func (e *Engine) Send(events ...Event) ([]Delivery, error) {
 	stamp := e.cfg.Stamp()
 	items := make([]queued, len(events))
 	for i, ev := range events {
-		items[i] = queued{ev, stamp}
+		items[i] = queued{ev: ev, stamp: stamp}
 	}
 	e.mu.Lock()
 	if e.closed {

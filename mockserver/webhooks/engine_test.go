@@ -384,3 +384,79 @@ func TestFlushHonoursItsContext(t *testing.T) {
 	defer cancel()
 	assert.ErrorIs(t, e.Flush(ctx), context.DeadlineExceeded)
 }
+
+// A backlog of pending deliveries larger than the log's bound (receivers
+// behind, an app paused) does not make every insert scan the log: evict
+// scans it at most once per LogSize/10 new deliveries.
+func TestABacklogDoesNotMakeEveryInsertScanTheLog(t *testing.T) {
+	e := newEngine(t, newClock(), webhooks.Config{LogSize: 100})
+	paused := newReceiver(t)
+	subscribe(t, e, webhooks.Subscription{App: "paused", URL: paused.URL})
+	e.Pause("paused")
+	const n = 2000
+	for range n {
+		e.Enqueue(contactCreated("a"))
+		flush(t, e)
+	}
+	require.Len(t, e.Deliveries(webhooks.Filter{Status: webhooks.StatusPending}), n, "pending deliveries are never dropped")
+	assert.LessOrEqual(t, e.EvictScansForTest(), n/10+1, "one scan per LogSize/10 inserts at most")
+	assert.Positive(t, e.EvictScansForTest(), "the log did grow past its bound")
+}
+
+// While the API is busy the engine yields to it: its work takes about
+// BusyShare of the time, and every delivery still goes out. Once the API is
+// idle, what is left goes at full speed.
+func TestTheEngineYieldsToABusyAPI(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	const share = 0.25
+	e := newEngine(t, newClock(), webhooks.Config{Busy: busy.Load, BusyShare: share})
+	rcv := newReceiver(t)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+	const n = 300
+	start := time.Now()
+	for range n {
+		e.Enqueue(contactCreated("a"))
+	}
+	flush(t, e)
+	busyTook := time.Since(start)
+	require.Len(t, rcv.got(), n, "every delivery went out while the API was busy")
+	yielded := e.YieldedForTest()
+	assert.Positive(t, yielded, "the engine waited for the API")
+	assert.Less(t, yielded, busyTook, "the waits are part of the time the deliveries took")
+
+	busy.Store(false)
+	before := e.YieldedForTest()
+	for range n {
+		e.Enqueue(contactCreated("b"))
+	}
+	flush(t, e)
+	require.Len(t, rcv.got(), 2*n)
+	assert.Equal(t, before, e.YieldedForTest(), "an idle API: no waiting")
+}
+
+// EnqueueFunc queues a function that makes the events on the engine's
+// side: it returns before the function runs, and its events are delivered
+// like any others.
+func TestEnqueueFuncMakesTheEventsOnTheEnginesSide(t *testing.T) {
+	e := newEngine(t, newClock(), webhooks.Config{})
+	rcv := newReceiver(t)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+	release := make(chan struct{})
+	returned := make(chan struct{})
+	go func() {
+		e.EnqueueFunc(func() []webhooks.Event {
+			<-release
+			return []webhooks.Event{contactCreated("lazy"), contactCreated("later")}
+		})
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("EnqueueFunc waited for its function")
+	}
+	close(release)
+	flush(t, e)
+	require.Len(t, rcv.got(), 2, "both events the function made were delivered")
+}

@@ -25,22 +25,42 @@ func (e *Engine) loop() {
 			e.mu.Unlock()
 			return
 		}
+		if wait := e.yieldWait(); wait > 0 {
+			e.mu.Unlock()
+			start := time.Now()
+			timer.Reset(wait)
+			select {
+			case <-e.wake: // closed, or something to do: look again
+			case <-timer.C:
+			}
+			e.mu.Lock()
+			e.yielded += time.Since(start)
+			e.mu.Unlock()
+			continue
+		}
 		if len(e.inbox) > 0 {
 			items, subs := e.inbox, slices.Clone(e.subs)
 			e.inbox = nil
+			if len(items) > busyBatch && e.cfg.Busy != nil && e.cfg.BusyShare < 1 && e.cfg.Busy() {
+				// A short piece of work, so that the wait that pays for it
+				// is short too, and the deliveries built go out before it.
+				items, e.inbox = items[:busyBatch:busyBatch], items[busyBatch:]
+			}
 			e.building++
 			e.mu.Unlock()
+			start := time.Now()
 			recs := e.build(items, subs)
+			took := time.Since(start)
 			e.mu.Lock()
+			e.charge(took)
 			e.building--
 			for _, r := range recs {
 				e.insert(r)
 			}
 			e.built(items)
+			clear(items) // the events are the deliveries' now; a split inbox keeps this array
 			e.evict()
 			e.broadcast()
-			e.mu.Unlock()
-			continue
 		}
 		now := e.cfg.Now()
 		for e.inflight < e.cfg.Workers && e.due.Len() > 0 && !e.due[0].d.NextAttemptAt.After(now) {
@@ -48,6 +68,10 @@ func (e *Engine) loop() {
 			e.inflight++
 			e.attempts.Add(1)
 			go e.run(r)
+		}
+		if len(e.inbox) > 0 {
+			e.mu.Unlock()
+			continue // more events came, or a busy API left some for later
 		}
 		if e.inflight == 0 && len(e.held) > 0 && !e.dueAt(now) {
 			// Nothing else will overtake the held deliveries: send them now
@@ -70,6 +94,47 @@ func (e *Engine) loop() {
 		case <-timer.C:
 		}
 	}
+}
+
+// maxYield bounds one wait of the engine for the API (see Config.Busy), and
+// busyBatch how many events it builds at a time while the API is busy.
+const (
+	maxYield  = time.Second
+	busyBatch = 32
+)
+
+// charge makes the engine owe the API time for work that took took, while
+// the API is busy: the work may be BusyShare of the time. e.mu is held.
+func (e *Engine) charge(took time.Duration) {
+	share := e.cfg.BusyShare
+	if e.cfg.Busy == nil || share >= 1 || !e.cfg.Busy() {
+		return
+	}
+	now := time.Now()
+	from := now
+	if e.yieldUntil.After(now) {
+		from = e.yieldUntil
+	}
+	until := from.Add(time.Duration(float64(took) * (1/share - 1)))
+	if limit := now.Add(maxYield); until.After(limit) {
+		until = limit
+	}
+	e.yieldUntil = until
+}
+
+// yieldWait is how long the engine still waits for the API: nothing when
+// its work is paid for or the API is no longer busy (the debt is then
+// forgiven: idle time is the engine's). e.mu is held.
+func (e *Engine) yieldWait() time.Duration {
+	if e.yieldUntil.IsZero() {
+		return 0
+	}
+	wait := time.Until(e.yieldUntil)
+	if wait <= 0 || !e.cfg.Busy() {
+		e.yieldUntil = time.Time{}
+		return 0
+	}
+	return wait
 }
 
 // dueAt reports whether a delivery in the heap is due at now. e.mu is held.
