@@ -83,7 +83,7 @@ var (
 	listQueries  = []string{"smith", "gmail", "1415", "acme", "rodriguez", "an", "pied piper", "zoë"}
 	searchSubs   = []string{"an", "son", "ri", "mar", "e", "ez"}
 	searchSorts  = [][]map[string]string{{{"field": "lastNameLowerCase", "direction": "asc"}}, {{"field": "dateAdded", "direction": "desc"}}, {{"field": "email", "direction": "desc"}, {"field": "dateUpdated", "direction": "asc"}}}
-	allPhases    = []string{"default", "load", "100k", "state", "contract"}
+	allPhases    = []string{"default", "load", "100k", "state", "features", "contract"}
 	dupSampleMax = 200
 )
 
@@ -204,6 +204,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.phases["state"] && ctx.Err() == nil {
 		b.statePhase(ctx)
 	}
+	if cfg.phases["features"] && ctx.Err() == nil {
+		b.featuresPhase(ctx)
+	}
 	if cfg.phases["contract"] && ctx.Err() == nil {
 		b.contractPhase(ctx)
 	}
@@ -258,7 +261,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 func (b *bench) prepare(ctx context.Context) error {
 	c := b.cfg
 	wrk, err := exec.LookPath(c.wrk)
-	if err != nil && (c.phases["default"] || c.phases["load"] || c.phases["100k"] || c.phases["state"]) {
+	if err != nil && (c.phases["default"] || c.phases["load"] || c.phases["100k"] || c.phases["state"] || c.phases["features"]) {
 		return fmt.Errorf("wrk not found (%v): install it (apt-get install wrk) or give --wrk PATH; `make bench` installs it", err)
 	}
 	b.cfg.wrk = wrk

@@ -139,7 +139,7 @@ func TestParseConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 10*time.Second, c.duration)
 	assert.Equal(t, 3, c.rounds)
-	assert.Equal(t, map[string]bool{"default": true, "load": true, "100k": true, "state": true, "contract": true}, c.phases)
+	assert.Equal(t, map[string]bool{"default": true, "features": true, "load": true, "100k": true, "state": true, "contract": true}, c.phases)
 
 	c, err = parseConfig([]string{"--phases", "load, contract", "--duration", "3s"}, nil)
 	require.NoError(t, err)

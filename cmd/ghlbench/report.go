@@ -190,7 +190,7 @@ func (r *Report) figures() {
 		}
 		fs = append(fs, f)
 	}
-	vs(scenarioGet, "GET contact", 0.60, false)
+	vs(scenarioGet, "GET contact", 0.70, false)
 	vs(scenarioGet, "GET contact", 0, true)
 	vs(scenarioMixed, "Mixed 70% read / 30% write", 0.40, false)
 
@@ -279,6 +279,7 @@ func (r *Report) figures() {
 		fs = append(fs, f)
 	}
 	fs = append(fs, r.stateFigures()...)
+	fs = append(fs, r.featureFigures()...)
 	r.Figures = fs
 }
 
@@ -554,4 +555,15 @@ func formatBytesPer(b float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%s B (%.2f KiB)", formatCount(b), b/1024)
+}
+
+// featureFigures are the figures of the features phase.
+func (r *Report) featureFigures() []Figure {
+	if r.run(scenarioCreate, serverSubscribed, 0) == nil && r.run(scenarioGet, serverDashboards, 0) == nil {
+		return nil
+	}
+	return []Figure{
+		r.pairFigure(scenarioCreate, serverNoSubscription, serverSubscribed, "Create contact with one webhook subscription: req/s vs none", 0.9),
+		r.pairFigure(scenarioGet, serverNoDashboard, serverDashboards, "GET contact with five dashboards on the live stream: req/s vs none", 0.95),
+	}
 }
