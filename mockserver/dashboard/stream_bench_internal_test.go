@@ -25,7 +25,7 @@ func BenchmarkStreamPoll(b *testing.B) {
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		entries, _ := j.After(j.Seq()-streamBatch, streamBatch)
+		entries, _ := j.AfterWithoutHeaders(j.Seq()-streamBatch, streamBatch)
 		buf = buf[:0]
 		for i := range entries {
 			if f.match(&entries[i]) {

@@ -20,6 +20,18 @@ func (j *Journal) Seq() uint64 {
 // means no bound), and how many entries after seq it cannot return: those
 // the ring dropped or a Clear forgot, and those beyond max.
 func (j *Journal) After(seq uint64, max int) (entries []Entry, missed uint64) {
+	return j.after(seq, max, true)
+}
+
+// AfterWithoutHeaders is After for a reader that needs no headers (the
+// dashboard's stream sends a summary): the entries come without them, and
+// headers kept by reference are not packed for it, so that following the
+// journal under load costs the requests' journal lock only the copies.
+func (j *Journal) AfterWithoutHeaders(seq uint64, max int) (entries []Entry, missed uint64) {
+	return j.after(seq, max, false)
+}
+
+func (j *Journal) after(seq uint64, max int, headers bool) (entries []Entry, missed uint64) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if seq >= j.seq {
@@ -41,12 +53,18 @@ func (j *Journal) After(seq uint64, max int) (entries []Entry, missed uint64) {
 		start += len(j.ring)
 	}
 	for i := range int(n) {
-		j.ring[(start+i)%len(j.ring)].settle()
-		e := j.ring[(start+i)%len(j.ring)]
-		if e.ID == "" { // cleared: the ring holds fewer than it counted
+		r := &j.ring[(start+i)%len(j.ring)]
+		if r.ID == "" { // cleared: the ring holds fewer than it counted
 			continue
 		}
-		entries = append(entries, e)
+		if headers {
+			r.settle()
+		}
+		entries = append(entries, *r)
+		if !headers {
+			e := &entries[len(entries)-1]
+			e.RequestHeaders, e.ResponseHeaders, e.raw = "", "", rawHeaders{}
+		}
 	}
 	return entries, want - uint64(len(entries))
 }

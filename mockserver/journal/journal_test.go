@@ -186,3 +186,32 @@ func TestKeptHeadersOverTheBudgetArePackedAtOnce(t *testing.T) {
 	assert.Equal(t, strings.Repeat("h", 4000), list[0].RequestHeaders.Get("X-Pad-00"))
 	assert.Less(t, len(list[0].RequestHeaders), journal.HeaderBudget(4096)+4096+200)
 }
+
+// AfterWithoutHeaders hands out entries without headers and leaves headers
+// kept by reference unpacked (a later read still packs them right), and
+// already packed ones in the ring as they were.
+func TestAfterWithoutHeadersLeavesTheHeadersAlone(t *testing.T) {
+	j := journal.New(4)
+	kept := journal.Entry{Time: t0, Method: "GET", Status: 200}
+	kept.KeepHeaders(http.Header{"Version": {"2021-07-28"}}, http.Header{"Content-Type": {"application/json"}}, 1000, nil)
+	j.Add(kept)
+	j.Add(journal.Entry{Time: t0, Method: "POST", Status: 201, RequestHeaders: "Version\x00v\x00"})
+
+	brief, missed := j.AfterWithoutHeaders(0, 0)
+	require.Len(t, brief, 2)
+	assert.Zero(t, missed)
+	for _, e := range brief {
+		assert.Empty(t, e.RequestHeaders)
+		assert.Empty(t, e.ResponseHeaders)
+	}
+	assert.Equal(t, []string{"GET", "POST"}, []string{brief[0].Method, brief[1].Method})
+	b, err := json.Marshal(brief[0])
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "Headers", "no headers in what the brief entries write")
+
+	full, _ := j.After(0, 0)
+	require.Len(t, full, 2)
+	assert.Equal(t, "2021-07-28", full[0].RequestHeaders.Get("Version"), "still kept, packed when read in full")
+	assert.Equal(t, "application/json", full[0].ResponseHeaders.Get("Content-Type"))
+	assert.Equal(t, journal.Headers("Version\x00v\x00"), full[1].RequestHeaders, "a packed entry keeps its headers in the ring")
+}

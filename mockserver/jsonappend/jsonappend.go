@@ -162,11 +162,8 @@ func AppendValue(b []byte, v any) []byte {
 	case []string:
 		return AppendStrings(b, x)
 	case float64:
-		if !math.IsInf(x, 0) && !math.IsNaN(x) {
-			abs := math.Abs(x)
-			if abs == 0 || (abs >= 1e-6 && abs < 1e21) {
-				return strconv.AppendFloat(b, x, 'f', -1, 64) // as encoding/json writes it
-			}
+		if out, ok := appendPlainFloat(b, x); ok {
+			return out
 		}
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
@@ -181,6 +178,29 @@ func AppendValue(b []byte, v any) []byte {
 	}
 	out := buf.Bytes()
 	return out[:len(out)-1] // Encode ends with a newline
+}
+
+// appendPlainFloat appends x as encoding/json writes a float64 between 1e-6
+// and 1e21 (and 0), and reports false, appending nothing, for the others.
+func appendPlainFloat(b []byte, x float64) ([]byte, bool) {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return b, false
+	}
+	if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		return b, false
+	}
+	return strconv.AppendFloat(b, x, 'f', -1, 64), true
+}
+
+// Float writes a number member as encoding/json writes a float64, without
+// boxing it in an interface for the common magnitudes.
+func (o *Object) Float(k string, v float64) {
+	o.Key(k)
+	if out, ok := appendPlainFloat(o.B, v); ok {
+		o.B = out
+		return
+	}
+	o.B = AppendValue(o.B, v)
 }
 
 // AppendStrings appends an array of strings.

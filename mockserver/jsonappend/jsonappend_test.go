@@ -71,3 +71,17 @@ func TestObjWritesValidJSON(t *testing.T) {
 	got := string(o.End())
 	assert.Equal(t, `{"a":"x","n":null,"i":3,"b":true,"low":"ada","in":{"list":["p","q"]},"v":["a&b",1.5]}`, got)
 }
+
+func TestFloatMatchesEncodingJSON(t *testing.T) {
+	for _, v := range []float64{0, -0.0, 0.2, 12.345, -0.5, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 3e21, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		o := Begin(nil)
+		o.Float("f", v)
+		assert.Equal(t, `{"f":`+encodingJSON(t, v)+`}`, string(o.End()), "%v", v)
+	}
+	buf := make([]byte, 0, 64)
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		o := Begin(buf[:0])
+		o.Float("f", 12.345)
+		buf = o.End()
+	}), "no boxing")
+}

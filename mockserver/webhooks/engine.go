@@ -117,6 +117,7 @@ type Engine struct {
 	closed     bool
 
 	wake     chan struct{}
+	quit     chan struct{} // closed by Close: wakes the loop out of a wait for the API
 	loopDone chan struct{}
 	attempts sync.WaitGroup
 
@@ -192,6 +193,7 @@ func New(cfg Config) (*Engine, error) {
 		paused:   map[string]bool{},
 		changed:  make(chan struct{}),
 		wake:     make(chan struct{}, 1),
+		quit:     make(chan struct{}),
 		loopDone: make(chan struct{}),
 	}
 	e.stop = make(chan struct{})
@@ -299,6 +301,7 @@ func (e *Engine) Close(ctx context.Context) error {
 		return nil
 	}
 	e.closed = true
+	close(e.quit)
 	e.broadcast()
 	e.mu.Unlock()
 	e.poke()

@@ -29,8 +29,10 @@ func (e *Engine) loop() {
 			e.mu.Unlock()
 			start := time.Now()
 			timer.Reset(wait)
+			// Not woken by new events: each write enqueues one, and a
+			// wake-up per write is what the wait saves the API from.
 			select {
-			case <-e.wake: // closed, or something to do: look again
+			case <-e.quit:
 			case <-timer.C:
 			}
 			e.mu.Lock()
