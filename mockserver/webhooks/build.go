@@ -21,7 +21,7 @@ func (e *Engine) build(items []queued, subs []subscription) []*record {
 			}
 			continue
 		}
-		out = e.buildEvent(out, &items[i].ev, subs, items[i].stamp, now)
+		out = e.buildEvent(out, items[i].ev, subs, items[i].stamp, now)
 	}
 	return out
 }

@@ -132,8 +132,10 @@ type subscription struct {
 }
 
 // queued is an enqueued event waiting to become deliveries.
+// It is small (the event by reference): under load the inbox holds many of
+// them, and its array is copied as it grows and scanned by every GC.
 type queued struct {
-	ev    Event
+	ev    *Event
 	lazy  func() []Event // when set, the events, made when they are built (see EnqueueFunc)
 	stamp time.Time
 }
@@ -235,7 +237,7 @@ func (e *Engine) Enqueue(events ...Event) {
 	e.mu.Lock()
 	if !e.closed {
 		for _, ev := range events {
-			e.inbox = append(e.inbox, queued{ev: ev, stamp: stamp})
+			e.inbox = append(e.inbox, queued{ev: &ev, stamp: stamp}) // a copy: the caller keeps its slice
 		}
 	}
 	e.mu.Unlock()
@@ -264,7 +266,7 @@ func (e *Engine) Send(events ...Event) ([]Delivery, error) {
 	stamp := e.cfg.Stamp()
 	items := make([]queued, len(events))
 	for i, ev := range events {
-		items[i] = queued{ev: ev, stamp: stamp}
+		items[i] = queued{ev: &ev, stamp: stamp}
 	}
 	e.mu.Lock()
 	if e.closed {
@@ -369,6 +371,9 @@ func (e *Engine) built(items []queued) {
 	}
 	var keys []string
 	for i := range items {
+		if items[i].ev == nil {
+			continue // made by a function: no Key
+		}
 		if k := items[i].ev.Key; k != "" {
 			keys = append(keys, k)
 		}
