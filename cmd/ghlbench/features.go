@@ -13,15 +13,15 @@ import (
 )
 
 // The features phase measures what two staging features cost the API, each
-// against the same mock without it, alternating round by round on fresh
-// processes:
+// against the same mock without it, alternating:
 //
 //   - a webhook subscription (issue 13): create contact on a mock started
 //     with --webhook-url pointing at a receiver in this process that answers
-//     204, against a mock with none (target: ≥ 0.90);
+//     204, against a mock with none (target: ≥ 0.90), round by round on
+//     fresh processes (a subscription's backlog would carry over);
 //   - five dashboards on the live request stream (issue 16): GET contact with
 //     five clients reading /_mock/ui/events to the end, against none (target:
-//     ≥ 0.95).
+//     ≥ 0.95), on one mock alternating in short runs (see dashboardRuns).
 //
 // The receiver and the stream readers run on the same machine as the mock
 // and the load generator, so what they cost is charged to the variant: a
@@ -36,43 +36,94 @@ const (
 	serverDashboards     = "mock-5-dashboards"
 
 	dashboardStreams = 5
+	// dashboardSplit is how many short runs the dashboard pair makes of
+	// each round's duration.
+	dashboardSplit = 3
 )
 
 func (b *bench) featuresPhase(ctx context.Context) {
 	c := b.cfg
-	pairs := []struct{ scenario, base, variant string }{
-		{scenarioCreate, serverNoSubscription, serverSubscribed},
-		{scenarioGet, serverNoDashboard, serverDashboards},
-	}
-	runs := map[string]*LoadRun{}
-	for _, p := range pairs {
-		for _, srv := range []string{p.base, p.variant} {
-			runs[p.scenario+srv] = b.addRun(p.scenario, srv, c.conns, c.duration)
-		}
-	}
+	base := b.addRun(scenarioCreate, serverNoSubscription, c.conns, c.duration)
+	sub := b.addRun(scenarioCreate, serverSubscribed, c.conns, c.duration)
 	for round := range c.rounds {
-		for _, p := range pairs {
-			order := []string{p.base, p.variant}
-			if round%2 == 1 {
-				order = []string{p.variant, p.base}
+		order := []string{serverNoSubscription, serverSubscribed}
+		if round%2 == 1 {
+			order = []string{serverSubscribed, serverNoSubscription}
+		}
+		for _, srv := range order {
+			r, err := b.featureOnce(ctx, srv)
+			if ctx.Err() != nil {
+				return
 			}
-			for _, srv := range order {
-				r, err := b.featureOnce(ctx, p.scenario, srv)
-				if ctx.Err() != nil {
-					return
-				}
-				b.record(runs[p.scenario+srv], fmt.Sprintf("%s %d/%d", srv, round+1, c.rounds), r, err)
+			l := base
+			if srv == serverSubscribed {
+				l = sub
 			}
+			b.record(l, fmt.Sprintf("%s %d/%d", srv, round+1, c.rounds), r, err)
 		}
 	}
-	for _, l := range runs {
-		l.summarize()
+	base.summarize()
+	sub.summarize()
+	if ctx.Err() == nil {
+		b.dashboardRuns(ctx)
 	}
 }
 
-// featureOnce is one measured run of a scenario on a fresh mock, with the
-// feature on when srv is a variant.
-func (b *bench) featureOnce(ctx context.Context, scenario, srv string) (WrkResult, error) {
+// dashboardRuns measures GET contact on one mock with and without five
+// dashboards, alternating in short runs (dashboardRounds of them, each
+// duration/dashboardSplit long): the streams cost too little to be told
+// apart from the difference between two processes, or between two 10 s
+// stretches of a shared machine, so the pair shares one process and
+// alternates often.
+func (b *bench) dashboardRuns(ctx context.Context) {
+	c := b.cfg
+	d := max((c.duration / dashboardSplit).Truncate(time.Second), time.Second)
+	rounds := c.rounds * dashboardSplit
+	base := b.addRun(scenarioGet, serverNoDashboard, c.conns, d)
+	with := b.addRun(scenarioGet, serverDashboards, c.conns, d)
+	s, err := b.startMock(ctx, "ghlmock (dashboards)")
+	if err != nil {
+		b.record(base, serverNoDashboard, WrkResult{}, err)
+		b.record(with, serverDashboards, WrkResult{}, err)
+		return
+	}
+	defer b.procs.stop(s)
+	data := b.requests("GET", []string{"/contacts/" + ada.ID}, nil)
+	for round := range rounds {
+		order := []string{serverNoDashboard, serverDashboards}
+		if round%2 == 1 {
+			order = []string{serverDashboards, serverNoDashboard}
+		}
+		for _, srv := range order {
+			label := fmt.Sprintf("%s %d/%d", srv, round+1, rounds)
+			if srv == serverNoDashboard {
+				r, err := b.measure(ctx, s.url, "cycle", data, c.conns, d)
+				b.record(base, label, r, err)
+				continue
+			}
+			streams, err := openDashboards(ctx, s.url, dashboardStreams)
+			if err != nil {
+				b.record(with, label, WrkResult{}, err)
+				continue
+			}
+			r, err := b.measure(ctx, s.url, "cycle", data, c.conns, d)
+			streams.close()
+			if err == nil {
+				err = streams.check()
+			}
+			b.record(with, label, r, err)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+	base.summarize()
+	with.summarize()
+}
+
+// featureOnce is one measured run of create contact on a fresh mock, with
+// a subscription when srv is serverSubscribed.
+func (b *bench) featureOnce(ctx context.Context, srv string) (WrkResult, error) {
 	var extra []string
 	var rcv *receiver
 	if srv == serverSubscribed {
@@ -88,19 +139,7 @@ func (b *bench) featureOnce(ctx context.Context, scenario, srv string) (WrkResul
 		return WrkResult{}, err
 	}
 	defer b.procs.stop(s)
-	var streams *dashboards
-	if srv == serverDashboards {
-		if streams, err = openDashboards(ctx, s.url, dashboardStreams); err != nil {
-			return WrkResult{}, err
-		}
-		defer streams.close()
-	}
-	var r WrkResult
-	if scenario == scenarioCreate {
-		r, err = b.measure(ctx, s.url, "create", luaData{Token: b.rw.Token, Version: apiVersion, Location: b.rw.Location}, b.cfg.conns, b.cfg.duration)
-	} else {
-		r, err = b.measure(ctx, s.url, "cycle", b.requests("GET", []string{"/contacts/" + ada.ID}, nil), b.cfg.conns, b.cfg.duration)
-	}
+	r, err := b.measure(ctx, s.url, "create", luaData{Token: b.rw.Token, Version: apiVersion, Location: b.rw.Location}, b.cfg.conns, b.cfg.duration)
 	if err != nil {
 		return r, err
 	}
@@ -109,11 +148,6 @@ func (b *bench) featureOnce(ctx context.Context, scenario, srv string) (WrkResul
 			return r, errors.New("the receiver got no delivery: the subscription did nothing")
 		} else {
 			b.logf("%s: the receiver got %s deliveries during the run", srv, formatCount(float64(n)))
-		}
-	}
-	if streams != nil {
-		if err := streams.check(); err != nil {
-			return r, err
 		}
 	}
 	return r, nil
