@@ -47,6 +47,10 @@ type WebhookConfig struct {
 	LogSize int
 	// Client sends the deliveries; nil means one that follows no redirect.
 	Client *http.Client
+	// BusyShare is the share of the time the deliveries' work may take while
+	// the API is serving requests (webhooks.Config.BusyShare): 0 means 0.05,
+	// 1 or more turns the yielding off (serve --webhook-busy-share).
+	BusyShare float64
 }
 
 // Record kinds of the webhooks in the state database, besides the
@@ -157,7 +161,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 	ecfg := webhooks.Config{
 		Keys: keys, Now: s.clock.Now, Client: wc.Client, Workers: wc.Workers, Timeout: wc.Timeout, LogSize: wc.LogSize,
 		Seed: uint64(s.cfg.Seed), Logger: s.log, Restore: restore, Faults: s.webhookFault,
-		Busy: s.apiBusy,
+		Busy: s.apiBusy, BusyShare: wc.BusyShare,
 	}
 	if s.settings.Webhooks.TimestampClock == "mock" {
 		ecfg.Stamp = s.clock.Now

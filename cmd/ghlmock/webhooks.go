@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type webhookFlags struct {
 	workers int
 	timeout time.Duration
 	logSize int
+	share   float64
 }
 
 func (f *webhookFlags) register(fs *flag.FlagSet) {
@@ -39,6 +41,7 @@ func (f *webhookFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "webhook-workers", 8, "deliveries in flight at once")
 	fs.DurationVar(&f.timeout, "webhook-timeout", 10*time.Second, "how long a receiver may take to answer one attempt")
 	fs.IntVar(&f.logSize, "webhook-log-size", 10000, "finished deliveries the delivery log keeps (pending ones are always kept)")
+	fs.Float64Var(&f.share, "webhook-busy-share", 0.05, "share of the time building and signing deliveries may take while the API is serving requests (1: never yield to the API)")
 }
 
 // config is the mockserver side of the flags.
@@ -56,7 +59,11 @@ func (f *webhookFlags) config() (mockserver.WebhookConfig, error) {
 			return mockserver.WebhookConfig{}, fmt.Errorf("--webhook-retry: %w", err)
 		}
 	}
-	return mockserver.WebhookConfig{URLs: urls, KeyFile: f.key, RSA: f.rsa, Retry: f.retry, Workers: f.workers, Timeout: f.timeout, LogSize: f.logSize}, nil
+	if !(f.share > 0) || math.IsInf(f.share, 0) {
+		return mockserver.WebhookConfig{}, fmt.Errorf("--webhook-busy-share must be a number above 0, such as 0.05 (1 or more: never yield to the API), not %v", f.share)
+	}
+	return mockserver.WebhookConfig{URLs: urls, KeyFile: f.key, RSA: f.rsa, Retry: f.retry, Workers: f.workers, Timeout: f.timeout, LogSize: f.logSize,
+		BusyShare: f.share}, nil
 }
 
 const webhooksUsage = `Usage:

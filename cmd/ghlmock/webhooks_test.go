@@ -291,4 +291,12 @@ func TestServeWebhookURLFlagAndEnvironment(t *testing.T) {
 	assert.ErrorContains(t, err, "--webhook-retry")
 	_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-url", "ftp://nope")
 	assert.ErrorContains(t, err, "url must be an absolute http or https URL")
+	for _, bad := range []string{"0", "-0.5", "NaN", "+Inf"} {
+		_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-busy-share", bad)
+		assert.ErrorContains(t, err, "--webhook-busy-share must be a number above 0", bad)
+	}
+	f := webhookFlags{share: 1}
+	wc, err := f.config()
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, wc.BusyShare, "the flag reaches the mock's webhook config")
 }

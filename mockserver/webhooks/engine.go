@@ -79,7 +79,9 @@ type Config struct {
 	// up at full speed as soon as no request is being served.
 	Busy func() bool
 	// BusyShare is the share of the time the engine's work may take while
-	// Busy: 0 means 0.05; 1 or more never yields.
+	// Busy: 0 means 0.05; 1 or more never yields. What it counts is the
+	// building and signing; sending and the receiver's own work come on top
+	// (about as much again, measured on loopback).
 	BusyShare float64
 }
 
