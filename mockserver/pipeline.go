@@ -286,12 +286,22 @@ func redactHeader(name, value string) string {
 	return scheme + " …" + tok[len(tok)-4:]
 }
 
+// statusClientClosed is what the journal and the log line show for a request
+// whose client went away before it was answered (nginx's 499).
+const statusClientClosed = 499
+
 // toAPIError turns a handler's error into GHL's answer; anything unexpected
 // is logged and answered 500 without details.
 func (s *Server) toAPIError(rq *request, err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if errors.Is(err, context.Canceled) && rq.r.Context().Err() != nil {
+		// The client closed the connection while the request was served:
+		// nobody reads this answer, and it is no fault of the mock's.
+		return &apiError{Status: statusClientClosed, Message: "Client Closed Request", Reason: "Client Closed Request",
+			why: "the client closed the connection before the answer"}
 	}
 	if errors.Is(err, sqlite.ErrDegraded) {
 		s.log.LogAttrs(rq.r.Context(), slog.LevelWarn, "write refused: the state database cannot commit", slog.String("operationId", rq.op.ID),
