@@ -115,10 +115,17 @@ func (s *Server) serveOperation(op *operation, w http.ResponseWriter, r *http.Re
 	rq := &request{r: r, op: op, vars: vars, traceID: newTraceID(), start: time.Now()}
 	rq.sw = statusWriter{ResponseWriter: w, capture: s.cfg.JournalBodyBytes, head: r.Method == http.MethodHead} // one allocation with the request
 	sw := &rq.sw
-	s.serving.Add(1)
-	s.lastRequest.Store(rq.start.UnixNano())
+	// The webhook engine yields to the API (apiBusy); with no subscription
+	// nothing is delivered and the request pays nothing for it.
+	counted := s.hooks != nil && s.hooks.listening.Load()
+	if counted {
+		s.serving.Add(1)
+		s.lastRequest.Store(rq.start.UnixNano())
+	}
 	defer func() {
-		s.serving.Add(-1)
+		if counted {
+			s.serving.Add(-1)
+		}
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				s.record(rq, sw.status)

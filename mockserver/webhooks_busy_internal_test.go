@@ -38,4 +38,13 @@ func TestTheAPIIsBusyWhileAndJustAfterARequest(t *testing.T) {
 		assert.True(t, s.apiBusy(), "just after a request")
 	}
 	assert.Eventually(t, func() bool { return !s.apiBusy() }, time.Second, time.Millisecond, "quiet again after busyWindow")
+
+	// With no subscription nothing is delivered, and requests are not counted.
+	quiet, err := New(Config{})
+	require.NoError(t, err)
+	t.Cleanup(quiet.Close)
+	rec = httptest.NewRecorder()
+	quiet.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Zero(t, quiet.lastRequest.Load(), "a mock without subscriptions pays nothing for the engine's yielding")
 }

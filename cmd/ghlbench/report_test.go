@@ -275,10 +275,7 @@ func TestFeatureFigures(t *testing.T) {
 		run1(scenarioGet, serverDashboards, 50, 39000, 1, 4),
 	}}
 	r.figures()
-	got := map[string]Figure{}
-	for _, f := range r.Figures {
-		got[f.Name] = f
-	}
+	got := figuresByName(r)
 	sub := got["Create contact with one webhook subscription: req/s vs none"]
 	require.NotNil(t, sub.Value)
 	assert.InDelta(t, 0.85, *sub.Value, 1e-9)

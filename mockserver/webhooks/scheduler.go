@@ -43,7 +43,7 @@ func (e *Engine) loop() {
 		if len(e.inbox) > 0 {
 			items, subs := e.inbox, slices.Clone(e.subs)
 			e.inbox = nil
-			if len(items) > busyBatch && e.cfg.Busy != nil && e.cfg.BusyShare < 1 && e.cfg.Busy() {
+			if len(items) > busyBatch && e.yielding() {
 				// A short piece of work, so that the wait that pays for it
 				// is short too, and the deliveries built go out before it.
 				items, e.inbox = items[:busyBatch:busyBatch], items[busyBatch:]
@@ -105,13 +105,19 @@ const (
 	busyBatch = 32
 )
 
+// yielding reports whether the engine gives way to the API now: it was told
+// how to know the API is busy, is told to yield, and the API is busy.
+func (e *Engine) yielding() bool {
+	return e.cfg.Busy != nil && e.cfg.BusyShare < 1 && e.cfg.Busy()
+}
+
 // charge makes the engine owe the API time for work that took took, while
 // the API is busy: the work may be BusyShare of the time. e.mu is held.
 func (e *Engine) charge(took time.Duration) {
-	share := e.cfg.BusyShare
-	if e.cfg.Busy == nil || share >= 1 || !e.cfg.Busy() {
+	if !e.yielding() {
 		return
 	}
+	share := e.cfg.BusyShare
 	now := time.Now()
 	from := now
 	if e.yieldUntil.After(now) {
@@ -132,7 +138,7 @@ func (e *Engine) yieldWait() time.Duration {
 		return 0
 	}
 	wait := time.Until(e.yieldUntil)
-	if wait <= 0 || !e.cfg.Busy() {
+	if wait <= 0 || !e.yielding() {
 		e.yieldUntil = time.Time{}
 		return 0
 	}
