@@ -2,7 +2,9 @@ package webhooks_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -433,6 +435,32 @@ func TestTheEngineYieldsToABusyAPI(t *testing.T) {
 	flush(t, e)
 	require.Len(t, rcv.got(), 2*n)
 	assert.Equal(t, before, e.YieldedForTest(), "an idle API: no waiting")
+}
+
+// A backlog is built a piece at a time even when the API is idle: the
+// first deliveries go out while the rest are still being built, rather than
+// after all of them (a backlog a load test left took seconds to build in
+// one go, and the API's next burst shared the CPU with all of it).
+func TestABacklogIsBuiltAPieceAtATime(t *testing.T) {
+	e := newEngine(t, newClock(), webhooks.Config{})
+	const n = 800          // a few pieces
+	var first atomic.Int64 // the deliveries that existed when the first one arrived
+	first.Store(-1)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first.CompareAndSwap(-1, int64(len(e.Deliveries(webhooks.Filter{}))))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+	events := make([]webhooks.Event, n)
+	for i := range events {
+		events[i] = contactCreated(fmt.Sprint("c", i))
+	}
+	e.Enqueue(events...) // one backlog of n, queued at once
+	flush(t, e)
+	require.Len(t, e.Deliveries(webhooks.Filter{Status: webhooks.StatusSucceeded}), n)
+	assert.Less(t, first.Load(), int64(n), "the first delivery went out before the whole backlog was built")
+	assert.Positive(t, first.Load())
 }
 
 // EnqueueFunc queues a function that makes the events on the engine's

@@ -43,10 +43,14 @@ func (e *Engine) loop() {
 		if len(e.inbox) > 0 {
 			items, subs := e.inbox, slices.Clone(e.subs)
 			e.inbox = nil
-			if len(items) > busyBatch && e.yielding() {
-				// A short piece of work, so that the wait that pays for it
-				// is short too, and the deliveries built go out before it.
-				items, e.inbox = items[:busyBatch:busyBatch], items[busyBatch:]
+			// Built a piece at a time, even when the API is idle: the
+			// deliveries built go out before the next piece, and a backlog
+			// left by a burst of writes is not built in one go that the
+			// API's next burst would have to share the CPU with.
+			if n := e.batchSize(); len(items) > n {
+				// While the API is busy a short piece, so that the wait
+				// that pays for it is short too.
+				items, e.inbox = items[:n:n], items[n:]
 			}
 			e.building++
 			e.mu.Unlock()
@@ -98,12 +102,23 @@ func (e *Engine) loop() {
 	}
 }
 
-// maxYield bounds one wait of the engine for the API (see Config.Busy), and
-// busyBatch how many events it builds at a time while the API is busy.
+// maxYield bounds one wait of the engine for the API (see Config.Busy);
+// busyBatch is how many events it builds at a time while the API is busy,
+// idleBatch while it is not (a few milliseconds of signing each).
 const (
 	maxYield  = time.Second
 	busyBatch = 32
+	idleBatch = 256
 )
+
+// batchSize is how many events the engine builds before it looks again at
+// the API and at what is due. e.mu is held.
+func (e *Engine) batchSize() int {
+	if e.yielding() {
+		return busyBatch
+	}
+	return idleBatch
+}
 
 // yielding reports whether the engine gives way to the API now: it was told
 // how to know the API is busy, is told to yield, and the API is busy.
