@@ -381,7 +381,19 @@ func (s *Server) webhookEvents(c crm.Change) {
 		return
 	}
 	// Mapped by the engine, with the rest of the deliveries' work: the
-	// change is a snapshot nobody changes.
+	// change is a snapshot nobody changes. It waits frozen, as bytes
+	// (server_webhooks_backlog.go).
+	if f, ok := freezeChange(c); ok {
+		s.hooks.engine.EnqueueFunc(func() []webhooks.Event {
+			c, err := f.thaw()
+			if err != nil {
+				s.log.Error("webhooks: cannot read back a change", "kind", c.Kind, "id", c.ID, "err", err)
+				return nil
+			}
+			return s.changeEvents(c)
+		})
+		return
+	}
 	s.hooks.engine.EnqueueFunc(func() []webhooks.Event { return s.changeEvents(c) })
 }
 
