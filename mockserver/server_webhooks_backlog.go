@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,7 +49,7 @@ func freezeChange(c crm.Change) (frozenChange, bool) {
 	default:
 		return nil, false
 	}
-	o := jsonappend.Begin(make([]byte, 0, 512))
+	o := jsonappend.Begin(make([]byte, 0, 768)) // a contact the API created: about 600
 	if c.Seq != 0 {
 		o.Int("seq", int64(c.Seq))
 	}
@@ -81,7 +82,13 @@ func freezeChange(c crm.Change) (frozenChange, bool) {
 		}
 		o.B = append(o.B, raw...)
 	}
-	return o.End(), true
+	b := o.End()
+	if cap(b)-len(b) > 256 {
+		// It outgrew the first guess and append doubled it: the backlog
+		// may hold it for long, so keep only what it needs.
+		b = bytes.Clone(b)
+	}
+	return b, true
 }
 
 // appendFrozenContact appends c as encoding/json would write it (in its
@@ -119,11 +126,25 @@ func appendFrozenContact(b []byte, c *crm.Contact) []byte {
 	if len(c.Workflows) > 0 {
 		o.Value("workflows", c.Workflows)
 	}
-	if c.Attribution != nil {
-		o.Value("attribution", c.Attribution)
+	if a := c.Attribution; a != nil {
+		in := o.Open("attribution")
+		for _, f := range [...]struct{ k, v string }{
+			{"sessionSource", a.SessionSource}, {"medium", a.Medium}, {"mediumId", a.MediumID}, {"url", a.URL},
+			{"campaign", a.Campaign}, {"utmSource", a.UTMSource}, {"utmMedium", a.UTMMedium}, {"referrer", a.Referrer},
+		} {
+			in.StringOmit(f.k, f.v)
+		}
+		o.Close(in)
 	}
-	if c.CreatedBy != nil {
-		o.Value("createdBy", c.CreatedBy)
+	if by := c.CreatedBy; by != nil { // every contact the API created
+		in := o.Open("createdBy")
+		in.StringOmit("source", by.Source)
+		in.StringOmit("channel", by.Channel)
+		in.StringOmit("sourceId", by.SourceID)
+		if by.Timestamp != 0 {
+			in.Int("timestamp", int64(by.Timestamp))
+		}
+		o.Close(in)
 	}
 	for _, f := range [...]struct {
 		k string

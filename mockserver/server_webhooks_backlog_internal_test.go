@@ -114,3 +114,17 @@ func TestABrokenFrozenChangeIsAnError(t *testing.T) {
 		assert.Error(t, err, raw)
 	}
 }
+
+// A frozen change keeps little more room than it needs, however large the
+// contact: the backlog may hold many of them for long.
+func TestAFrozenChangeIsNotMuchLargerThanItsBytes(t *testing.T) {
+	for _, extra := range []int{0, 1, 40} {
+		c := filled[crm.Contact]()
+		for range extra {
+			c.Tags = append(c.Tags, "a tag long enough to make the contact grow well past the first guess")
+		}
+		f, ok := freezeChange(crm.Change{Kind: crm.KindContact, After: c})
+		require.True(t, ok)
+		assert.LessOrEqual(t, cap(f)-len(f), 256, "%d extra tags: %d bytes in a buffer of %d", extra, len(f), cap(f))
+	}
+}
