@@ -51,6 +51,9 @@ type WebhookConfig struct {
 	// the API is serving requests (webhooks.Config.BusyShare): 0 means 0.05,
 	// 1 or more turns the yielding off (serve --webhook-busy-share).
 	BusyShare float64
+	// MaxBacklog is webhooks.Config.MaxBacklog: past this many events
+	// waiting to be built the engine stops yielding; 0 means 1,000,000.
+	MaxBacklog int
 }
 
 // Record kinds of the webhooks in the state database, besides the
@@ -161,7 +164,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 	ecfg := webhooks.Config{
 		Keys: keys, Now: s.clock.Now, Client: wc.Client, Workers: wc.Workers, Timeout: wc.Timeout, LogSize: wc.LogSize,
 		Seed: uint64(s.cfg.Seed), Logger: s.log, Restore: restore, Faults: s.webhookFault,
-		Busy: s.apiBusy, BusyShare: wc.BusyShare,
+		Busy: s.apiBusy, BusyShare: wc.BusyShare, MaxBacklog: wc.MaxBacklog,
 	}
 	if s.settings.Webhooks.TimestampClock == "mock" {
 		ecfg.Stamp = s.clock.Now

@@ -83,6 +83,12 @@ type Config struct {
 	// building and signing; sending and the receiver's own work come on top
 	// (about as much again, measured on loopback).
 	BusyShare float64
+	// MaxBacklog bounds what yielding may leave waiting: once more events
+	// than this wait to be built, the engine stops yielding to a busy API
+	// until they are fewer again, so that a load that never lets up slows
+	// down instead of growing the backlog (and the mock's memory) without
+	// end. 0 means 1,000,000 (some 700 MB of contacts).
+	MaxBacklog int
 }
 
 // Engine delivers webhooks: it turns events into deliveries (one per
@@ -188,6 +194,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.BusyShare <= 0 {
 		cfg.BusyShare = 0.05
+	}
+	if cfg.MaxBacklog <= 0 {
+		cfg.MaxBacklog = 1_000_000
 	}
 	e := &Engine{
 		cfg:      cfg,

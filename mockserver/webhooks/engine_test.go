@@ -463,6 +463,30 @@ func TestABacklogIsBuiltAPieceAtATime(t *testing.T) {
 	assert.Positive(t, first.Load())
 }
 
+// A busy API does not make the engine yield once the backlog is past
+// MaxBacklog: it builds full pieces until the backlog is within bounds
+// again, so a load that never lets up cannot grow it without end.
+func TestABacklogPastItsBoundIsBuiltThoughTheAPIIsBusy(t *testing.T) {
+	const n, bound = 400, 50
+	e := newEngine(t, newClock(), webhooks.Config{Busy: func() bool { return true }, BusyShare: 0.0001, MaxBacklog: bound})
+	var first atomic.Int64 // the deliveries that existed when the first one arrived
+	first.Store(-1)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first.CompareAndSwap(-1, int64(len(e.Deliveries(webhooks.Filter{}))))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+	events := make([]webhooks.Event, n)
+	for i := range events {
+		events[i] = contactCreated(fmt.Sprint("c", i))
+	}
+	e.Enqueue(events...)
+	flush(t, e)
+	require.Len(t, e.Deliveries(webhooks.Filter{Status: webhooks.StatusSucceeded}), n)
+	assert.Greater(t, first.Load(), int64(32), "the first piece was a full one, not the 32 of a busy API")
+}
+
 // EnqueueFunc queues a function that makes the events on the engine's
 // side: it returns before the function runs, and its events are delivered
 // like any others.

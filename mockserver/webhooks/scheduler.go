@@ -41,13 +41,14 @@ func (e *Engine) loop() {
 			continue
 		}
 		if len(e.inbox) > 0 {
-			items, subs := e.inbox, slices.Clone(e.subs)
-			e.inbox = nil
 			// Built a piece at a time, even when the API is idle: the
 			// deliveries built go out before the next piece, and a backlog
 			// left by a burst of writes is not built in one go that the
 			// API's next burst would have to share the CPU with.
-			if n := e.batchSize(); len(items) > n {
+			n := e.batchSize()
+			items, subs := e.inbox, slices.Clone(e.subs)
+			e.inbox = nil
+			if len(items) > n {
 				// While the API is busy a short piece, so that the wait
 				// that pays for it is short too.
 				items, e.inbox = items[:n:n], items[n:]
@@ -121,9 +122,10 @@ func (e *Engine) batchSize() int {
 }
 
 // yielding reports whether the engine gives way to the API now: it was told
-// how to know the API is busy, is told to yield, and the API is busy.
+// how to know the API is busy, is told to yield, the backlog is within its
+// bound (Config.MaxBacklog), and the API is busy. e.mu is held.
 func (e *Engine) yielding() bool {
-	return e.cfg.Busy != nil && e.cfg.BusyShare < 1 && e.cfg.Busy()
+	return e.cfg.Busy != nil && e.cfg.BusyShare < 1 && len(e.inbox) <= e.cfg.MaxBacklog && e.cfg.Busy()
 }
 
 // charge makes the engine owe the API time for work that took took, while
