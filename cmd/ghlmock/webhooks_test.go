@@ -295,8 +295,13 @@ func TestServeWebhookURLFlagAndEnvironment(t *testing.T) {
 		_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-busy-share", bad)
 		assert.ErrorContains(t, err, "--webhook-busy-share must be a number above 0", bad)
 	}
-	f := webhookFlags{share: 1}
+	for _, bad := range []string{"0", "-3"} {
+		_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--webhook-max-backlog", bad)
+		assert.ErrorContains(t, err, "--webhook-max-backlog must be at least 1", bad)
+	}
+	f := webhookFlags{share: 1, backlog: 500}
 	wc, err := f.config()
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, wc.BusyShare, "the flag reaches the mock's webhook config")
+	assert.Equal(t, 500, wc.MaxBacklog, "the flag reaches the mock's webhook config")
 }
