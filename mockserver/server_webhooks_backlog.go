@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/jsonappend"
@@ -230,23 +231,8 @@ func thawCustomFields(fields []crm.CustomFieldValue) {
 // nilIfNone is o, or nil when o is a typed nil pointer (a change's missing
 // image), so that it is left out rather than written as null.
 func nilIfNone(o crm.Object) crm.Object {
-	switch x := o.(type) {
-	case *crm.Contact:
-		if x == nil {
-			return nil
-		}
-	case *crm.Task:
-		if x == nil {
-			return nil
-		}
-	case *crm.Note:
-		if x == nil {
-			return nil
-		}
-	case *crm.Appointment:
-		if x == nil {
-			return nil
-		}
+	if v := reflect.ValueOf(o); o == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil
 	}
 	return o
 }

@@ -99,6 +99,18 @@ func TestAFrozenChangeThawsAsItWas(t *testing.T) {
 	}
 }
 
+// A typed nil image (a *crm.Contact that is nil) is no image: it comes back
+// as none, not as an empty contact.
+func TestATypedNilImageThawsAsNone(t *testing.T) {
+	for _, img := range []crm.Object{(*crm.Contact)(nil), (*crm.Task)(nil), (*crm.Note)(nil), (*crm.Appointment)(nil)} {
+		f, ok := freezeChange(crm.Change{Kind: img.ChangeKind(), ID: "id-1", Before: img})
+		require.True(t, ok)
+		got, err := f.thaw()
+		require.NoError(t, err)
+		assert.Nil(t, got.Before, "%T", img)
+	}
+}
+
 // The server's own records are not frozen: they wait as they are.
 func TestOnlyLocationDataIsFrozen(t *testing.T) {
 	for _, k := range []crm.Kind{crm.KindGrant, crm.KindToken, crm.KindDataset} {

@@ -443,8 +443,28 @@ func TestTheEngineYieldsToABusyAPI(t *testing.T) {
 // one go, and the API's next burst shared the CPU with all of it).
 func TestABacklogIsBuiltAPieceAtATime(t *testing.T) {
 	e := newEngine(t, newClock(), webhooks.Config{})
-	const n = 800          // a few pieces
-	var first atomic.Int64 // the deliveries that existed when the first one arrived
+	const n = 800 // a few pieces
+	first := firstArrival(t, e, n)
+	assert.Less(t, first, n, "the first delivery went out before the whole backlog was built")
+	assert.Positive(t, first)
+}
+
+// A busy API does not make the engine yield once the backlog is past
+// MaxBacklog: it builds full pieces until the backlog is within bounds
+// again, so a load that never lets up cannot grow it without end.
+func TestABacklogPastItsBoundIsBuiltThoughTheAPIIsBusy(t *testing.T) {
+	const n, bound = 400, 50
+	e := newEngine(t, newClock(), webhooks.Config{Busy: func() bool { return true }, BusyShare: 0.0001, MaxBacklog: bound})
+	assert.Greater(t, firstArrival(t, e, n), 32, "the first piece was a full one, not the 32 of a busy API")
+}
+
+// firstArrival queues a backlog of n events at once for a receiver
+// subscribed to e, waits until all were delivered, and returns how many
+// deliveries existed when the first one arrived: how large the first piece
+// the engine built was (or more, if it built the next one meanwhile).
+func firstArrival(t *testing.T, e *webhooks.Engine, n int) int {
+	t.Helper()
+	var first atomic.Int64
 	first.Store(-1)
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		first.CompareAndSwap(-1, int64(len(e.Deliveries(webhooks.Filter{}))))
@@ -459,32 +479,7 @@ func TestABacklogIsBuiltAPieceAtATime(t *testing.T) {
 	e.Enqueue(events...) // one backlog of n, queued at once
 	flush(t, e)
 	require.Len(t, e.Deliveries(webhooks.Filter{Status: webhooks.StatusSucceeded}), n)
-	assert.Less(t, first.Load(), int64(n), "the first delivery went out before the whole backlog was built")
-	assert.Positive(t, first.Load())
-}
-
-// A busy API does not make the engine yield once the backlog is past
-// MaxBacklog: it builds full pieces until the backlog is within bounds
-// again, so a load that never lets up cannot grow it without end.
-func TestABacklogPastItsBoundIsBuiltThoughTheAPIIsBusy(t *testing.T) {
-	const n, bound = 400, 50
-	e := newEngine(t, newClock(), webhooks.Config{Busy: func() bool { return true }, BusyShare: 0.0001, MaxBacklog: bound})
-	var first atomic.Int64 // the deliveries that existed when the first one arrived
-	first.Store(-1)
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		first.CompareAndSwap(-1, int64(len(e.Deliveries(webhooks.Filter{}))))
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(rcv.Close)
-	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
-	events := make([]webhooks.Event, n)
-	for i := range events {
-		events[i] = contactCreated(fmt.Sprint("c", i))
-	}
-	e.Enqueue(events...)
-	flush(t, e)
-	require.Len(t, e.Deliveries(webhooks.Filter{Status: webhooks.StatusSucceeded}), n)
-	assert.Greater(t, first.Load(), int64(32), "the first piece was a full one, not the 32 of a busy API")
+	return int(first.Load())
 }
 
 // EnqueueFunc queues a function that makes the events on the engine's
