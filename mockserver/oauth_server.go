@@ -221,8 +221,8 @@ func (s *Server) routeOAuthPages(r *mux.Router) {
 		return
 	}
 	page := s.oauth.ChooseLocationHandler()
-	r.Path("/oauth/chooselocation").Handler(page)
-	r.Path("/v2/oauth/chooselocation").Handler(page)
+	r.MatcherFunc(pathIs("/oauth/chooselocation")).Handler(page)
+	r.MatcherFunc(pathIs("/v2/oauth/chooselocation")).Handler(page)
 }
 
 // resetOAuth puts the OAuth state back to the fixtures' installs (no codes,

@@ -119,8 +119,8 @@ func (s *Server) buildRoutes() error {
 	if err != nil {
 		return err
 	}
-	r.PathPrefix("/_mock/ui/").Handler(ui)
-	r.Path("/_mock/ui").Handler(http.RedirectHandler("/_mock/ui/", http.StatusMovedPermanently))
+	r.MatcherFunc(pathUnder("/_mock/ui/")).Handler(ui)
+	r.MatcherFunc(pathIs("/_mock/ui")).Handler(http.RedirectHandler("/_mock/ui/", http.StatusMovedPermanently))
 	admin := s.adminHandler()
 	r.MatcherFunc(func(req *http.Request, _ *mux.RouteMatch) bool {
 		return strings.HasPrefix(req.URL.Path, adminPrefix)
@@ -157,6 +157,21 @@ func (s *Server) buildRoutes() error {
 	}
 	s.router = r
 	return nil
+}
+
+// pathIs and pathUnder match the mock's own pages by comparing the request's
+// path (escaped, as the router sees it) with a string. gorilla/mux's Path
+// and PathPrefix compile to regular expressions, and every API request
+// walks these routes before its own: four of them took 2 % of the CPU of a
+// GET contact under load.
+func pathIs(p string) mux.MatcherFunc {
+	return func(req *http.Request, _ *mux.RouteMatch) bool { return req.URL.EscapedPath() == p }
+}
+
+func pathUnder(prefix string) mux.MatcherFunc {
+	return func(req *http.Request, _ *mux.RouteMatch) bool {
+		return strings.HasPrefix(req.URL.EscapedPath(), prefix)
+	}
 }
 
 // varsPool recycles the maps the router stores path parameters in, so that
