@@ -119,6 +119,7 @@ type hub struct {
 	engine *webhooks.Engine
 	sink   *webhooks.Sink
 	opts   webhooks.MapOptions
+	frozen frozenArena // the no-database backlog's bytes (server_webhooks_backlog.go)
 
 	mu         sync.Mutex
 	unsub      func() // the change-feed subscription; nil while nothing is subscribed
@@ -386,7 +387,7 @@ func (s *Server) webhookEvents(c crm.Change) {
 	// Mapped by the engine, with the rest of the deliveries' work: the
 	// change is a snapshot nobody changes. It waits frozen, as bytes
 	// (server_webhooks_backlog.go).
-	if f, ok := freezeChange(c); ok {
+	if f, ok := s.hooks.frozen.freeze(c); ok {
 		s.hooks.engine.EnqueueFunc(func() []webhooks.Event {
 			c, err := f.thaw()
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,22 +81,34 @@ func TestAFrozenChangeThawsAsItWas(t *testing.T) {
 		crm.KindNote:        {filled[crm.Note](), filled[crm.Note]()},
 		crm.KindAppointment: {filled[crm.Appointment](), filled[crm.Appointment]()},
 	}
+	// All frozen first, into one arena, then all thawed: a change written
+	// over by the next in the chunk they share shows too.
+	var arena frozenArena
+	type frozen struct {
+		name string
+		c    crm.Change
+		f    frozenChange
+	}
+	var all []frozen
 	for kind, img := range images {
 		for _, shape := range []struct {
 			name          string
 			before, after crm.Object
 		}{{"create", nil, img[1]}, {"update", img[0], img[1]}, {"delete", img[0], nil}} {
-			t.Run(string(kind)+" "+shape.name, func(t *testing.T) {
-				c := crm.Change{Seq: 7, Time: 1764770000456, Location: "loc & <1>", Kind: kind, ID: "id-1",
-					Before: shape.before, After: shape.after,
-					Cause: crm.Cause{OperationID: "create-contact", TraceID: "trace \"1\"", App: "app-1"}}
-				f, ok := freezeChange(c)
-				require.True(t, ok)
-				got, err := f.thaw()
-				require.NoError(t, err)
-				assert.Equal(t, c, got)
-			})
+			c := crm.Change{Seq: 7, Time: 1764770000456, Location: "loc & <1>", Kind: kind, ID: "id-1",
+				Before: shape.before, After: shape.after,
+				Cause: crm.Cause{OperationID: "create-contact", TraceID: "trace \"1\"", App: "app-1"}}
+			f, ok := arena.freeze(c)
+			require.True(t, ok)
+			all = append(all, frozen{string(kind) + " " + shape.name, c, f})
 		}
+	}
+	for _, x := range all {
+		t.Run(x.name, func(t *testing.T) {
+			got, err := x.f.thaw()
+			require.NoError(t, err)
+			assert.Equal(t, x.c, got)
+		})
 	}
 }
 
@@ -103,7 +116,8 @@ func TestAFrozenChangeThawsAsItWas(t *testing.T) {
 // as none, not as an empty contact.
 func TestATypedNilImageThawsAsNone(t *testing.T) {
 	for _, img := range []crm.Object{(*crm.Contact)(nil), (*crm.Task)(nil), (*crm.Note)(nil), (*crm.Appointment)(nil)} {
-		f, ok := freezeChange(crm.Change{Kind: img.ChangeKind(), ID: "id-1", Before: img})
+		var arena frozenArena
+		f, ok := arena.freeze(crm.Change{Kind: img.ChangeKind(), ID: "id-1", Before: img})
 		require.True(t, ok)
 		got, err := f.thaw()
 		require.NoError(t, err)
@@ -114,7 +128,8 @@ func TestATypedNilImageThawsAsNone(t *testing.T) {
 // The server's own records are not frozen: they wait as they are.
 func TestOnlyLocationDataIsFrozen(t *testing.T) {
 	for _, k := range []crm.Kind{crm.KindGrant, crm.KindToken, crm.KindDataset} {
-		_, ok := freezeChange(crm.Change{Kind: k})
+		var arena frozenArena
+		_, ok := arena.freeze(crm.Change{Kind: k})
 		assert.False(t, ok, k)
 	}
 }
@@ -127,16 +142,35 @@ func TestABrokenFrozenChangeIsAnError(t *testing.T) {
 	}
 }
 
-// A frozen change keeps little more room than it needs, however large the
-// contact: the backlog may hold many of them for long.
-func TestAFrozenChangeIsNotMuchLargerThanItsBytes(t *testing.T) {
-	for _, extra := range []int{0, 1, 40} {
-		c := filled[crm.Contact]()
+// Changes share the arena's chunks, each capped at its own end, and a
+// change too large for what a chunk has left gets an array of its own that
+// keeps little more room than it needs, however large the contact: the
+// backlog may hold many of them for long.
+func TestFrozenChangesShareChunksAndKeepLittleRoom(t *testing.T) {
+	var arena frozenArena
+	c := crm.Change{Kind: crm.KindContact, After: filled[crm.Contact]()}
+	first, ok := arena.freeze(c)
+	require.True(t, ok)
+	second, ok := arena.freeze(c)
+	require.True(t, ok)
+	assert.Equal(t, len(first), cap(first), "a frozen change is capped at its end")
+	assert.True(t, unsafe.Add(unsafe.Pointer(unsafe.SliceData(first)), len(first)) == unsafe.Pointer(unsafe.SliceData(second)),
+		"the second change follows the first in their chunk")
+	want := string(second)
+	_ = append(first, "overwritten"...)
+	assert.Equal(t, want, string(second), "an append to one change reached the next")
+
+	for _, extra := range []int{40, 900} { // in a chunk; just larger than a whole chunk
+		var arena frozenArena
+		big := filled[crm.Contact]()
 		for range extra {
-			c.Tags = append(c.Tags, "a tag long enough to make the contact grow well past the first guess")
+			big.Tags = append(big.Tags, "a tag long enough to make the contact grow well past the room a chunk keeps")
 		}
-		f, ok := freezeChange(crm.Change{Kind: crm.KindContact, After: c})
+		f, ok := arena.freeze(crm.Change{Kind: crm.KindContact, After: big})
 		require.True(t, ok)
-		assert.LessOrEqual(t, cap(f)-len(f), 256, "%d extra tags: %d bytes in a buffer of %d", extra, len(f), cap(f))
+		assert.LessOrEqual(t, cap(f)-len(f), len(f)/8+64, "%d extra tags: %d bytes in a buffer of %d", extra, len(f), cap(f))
+		got, err := f.thaw()
+		require.NoError(t, err)
+		assert.Len(t, got.After.(*crm.Contact).Tags, len(big.Tags))
 	}
 }

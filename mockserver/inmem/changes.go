@@ -52,10 +52,13 @@ func (s *Store) tracked(ctx context.Context, l *location, i int32, fn func() err
 	return nil
 }
 
-// created publishes the contact just added at i.
-func (s *Store) created(ctx context.Context, l *location, i int32) {
+// created publishes c, the copy of a contact just added that the write
+// returns: the change's image shares its slices with the answer, one copy
+// for the two instead of two (neither is changed after: an image is a
+// snapshot, an answer is rendered).
+func (s *Store) created(ctx context.Context, l *location, c crm.Contact) {
 	if s.publishing() {
-		s.publish(ctx, l, crm.KindContact, l.recs[i].id(), nil, liveContact(l, i))
+		s.publish(ctx, l, crm.KindContact, c.ID, nil, &c)
 	}
 }
 

@@ -57,8 +57,9 @@ func (s *Store) CreateContact(ctx context.Context, loc string, in crm.ContactInp
 	if err != nil {
 		return crm.Contact{}, err
 	}
-	s.created(ctx, l, i)
-	return l.recs[i].contact(loc), nil
+	c := l.recs[i].contact(loc)
+	s.created(ctx, l, c)
+	return c, nil
 }
 
 // create adds a contact to l, whose write lock the caller holds.
@@ -180,8 +181,9 @@ func (s *Store) UpsertContact(ctx context.Context, loc string, in crm.ContactInp
 	if err != nil {
 		return crm.Contact{}, false, err
 	}
-	s.created(ctx, l, i)
-	return l.recs[i].contact(loc), true, nil
+	c := l.recs[i].contact(loc)
+	s.created(ctx, l, c)
+	return c, true, nil
 }
 
 // additionalEmailMatch finds, when Options.UpsertMatchesAdditionalEmails is
