@@ -49,6 +49,9 @@ type templateMatcher struct{ t Template }
 
 // Match implements mux.Matcher.
 func (m templateMatcher) Match(req *http.Request, match *mux.RouteMatch) bool {
+	if !m.t.MayMatchDecoded(req.URL.Path) {
+		return false
+	}
 	values, ok := m.t.Match(req.URL.EscapedPath())
 	if !ok {
 		return false

@@ -11,6 +11,7 @@ const MaxParams = 4
 type Template struct {
 	segs  []tsegment
 	names []string // parameter names in order
+	last  string   // the last segment when it is static and has no '%' (see MayMatchDecoded)
 }
 
 type tsegment struct {
@@ -32,7 +33,43 @@ func CompileTemplate(path string) Template {
 	if len(t.names) > MaxParams {
 		panic("openapi: template " + path + " has more than MaxParams parameters")
 	}
+	if l := t.segs[len(t.segs)-1]; !l.param && !strings.Contains(l.static, "%") {
+		t.last = l.static
+	}
 	return t
+}
+
+// MayMatchDecoded reports whether a request whose decoded path is decoded
+// may fit the template; false means its escaped path cannot (Match would
+// say no). It is a quick test on url.URL.Path, which is at hand, before
+// Match on url.URL.EscapedPath, which is computed anew on every call: a
+// router tries many templates, and most differ from the path in how many
+// segments it has or in its last one.
+//
+// Why it never says no to a match: decoding leaves every literal '/' of the
+// escaped path in place ('/' is no hex digit, so no escape spans one) and
+// turns %2F into more of them, so the decoded path has at least the
+// template's segments; a leading '/' in the decoded path is a literal one
+// or a %2F, either way not one of the separators counted. And a last
+// segment that is static and has no '%' comes through decoding as it is,
+// after a '/' (or alone), with at most the one trailing '/' Match allows.
+func (t Template) MayMatchDecoded(decoded string) bool {
+	slashes := strings.Count(decoded, "/")
+	if strings.HasPrefix(decoded, "/") {
+		slashes--
+	}
+	if slashes < len(t.segs)-1 {
+		return false
+	}
+	if t.last == "" {
+		return true
+	}
+	d := strings.TrimSuffix(decoded, "/")
+	if !strings.HasSuffix(d, t.last) {
+		return false
+	}
+	before := d[:len(d)-len(t.last)]
+	return len(t.segs) == 1 && (before == "" || before == "/") || strings.HasSuffix(before, "/")
 }
 
 // Names are the template's parameter names, in order.
