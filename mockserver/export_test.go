@@ -59,3 +59,24 @@ func PublishForTest(s *Server, c crm.Change) { s.feed.Publish(context.Background
 func SubscribeForTest(s *Server, fn func(crm.Change)) (unsubscribe func()) {
 	return s.feed.Subscribe(fn)
 }
+
+// RenderContactForTest renders GET contact's answer (without traceId) from
+// the store's own copy of the contact, past the answer cache.
+func RenderContactForTest(s *Server, loc, id string) ([]byte, error) {
+	c, err := s.Store().Contact(context.Background(), loc, id)
+	if err != nil {
+		return nil, err
+	}
+	return contactAnswer{c: &c}.appendJSON(nil), nil
+}
+
+// CachedAnswers counts the answers the GET contact cache keeps.
+func CachedAnswers(s *Server) int {
+	n := 0
+	for i := range s.answers.slots {
+		if s.answers.slots[i].answer.Load() != nil {
+			n++
+		}
+	}
+	return n
+}

@@ -9,12 +9,20 @@ import (
 
 // getContact serves get-contact: GET /contacts/{contactId}.
 func (s *Server) getContact(ctx context.Context, rq *request) (int, any, error) {
-	// Render under the store's read lock, with no copy of the contact: GET
-	// contact is the operation integrations call most.
+	// Render under the store's read lock, with no copy of the contact, or
+	// copy the answer rendered at the same version of the location
+	// (answer_cache.go): GET contact is the operation integrations call
+	// most.
 	buf := bufPool.Get().(*[]byte)
 	var b []byte
-	err := s.Store().ViewContact(ctx, rq.loc, rq.param("contactId"), func(c *crm.Contact) {
+	id := rq.param("contactId")
+	err := s.Store().ViewContact(ctx, rq.loc, id, func(c *crm.Contact, version uint64) {
+		if hit := s.answers.get(rq.loc, id, version); hit != nil {
+			b = append((*buf)[:0], hit...)
+			return
+		}
 		b = contactAnswer{c: c}.appendJSON((*buf)[:0])
+		s.answers.missed(rq.loc, id, version, b)
 	})
 	if err != nil {
 		bufPool.Put(buf)

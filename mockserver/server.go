@@ -147,6 +147,7 @@ type Server struct {
 	limiter *ratelimit.Limiter
 	faults  *faults.Engine
 	journal *journal.Journal
+	answers *answerCache // rendered GET contact answers (answer_cache.go)
 	// initialFaults are the rules a reset restores: the fixtures' and Config's.
 	initialFaults []faults.Rule
 	// held is closed when the server shuts down, releasing requests that a
@@ -240,6 +241,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Fixtures = fx
 	}
 	s := &Server{
+		answers:  newAnswerCache(),
 		cfg:      cfg,
 		spec:     cfg.Spec,
 		fx:       cfg.Fixtures,

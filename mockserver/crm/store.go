@@ -26,7 +26,11 @@ type Store interface {
 	Contact(ctx context.Context, loc, id string) (Contact, error)
 	// ViewContact calls fn with the contact, without copying it, under the
 	// store's read lock: fn must neither keep nor change what it is given.
-	ViewContact(ctx context.Context, loc, id string, fn func(*Contact)) error
+	// version is the location's: it changes whenever anything of the
+	// location may have changed, and is never the same for two locations
+	// or two states of one, so a view seen at the same version again is the
+	// same contact.
+	ViewContact(ctx context.Context, loc, id string, fn func(c *Contact, version uint64)) error
 	CreateContact(ctx context.Context, loc string, in ContactInput) (Contact, error)
 	// UpdateContact applies the given fields; Tags, when given, replace all tags.
 	UpdateContact(ctx context.Context, loc, id string, in ContactInput) (Contact, error)

@@ -31,10 +31,10 @@ func (s *Store) Contact(ctx context.Context, loc, id string) (crm.Contact, error
 // ViewContact calls fn with the contact under the location's read lock,
 // without copying it: the cheapest read, for rendering an answer. fn must
 // neither keep nor change anything it is given.
-func (s *Store) ViewContact(ctx context.Context, loc, id string, fn func(*crm.Contact)) error {
+func (s *Store) ViewContact(ctx context.Context, loc, id string, fn func(c *crm.Contact, version uint64)) error {
 	return s.read(ctx, loc, id, func(l *location, i int32) error {
 		c := l.recs[i].view(loc)
-		fn(&c)
+		fn(&c, l.mu.version.Load())
 		return nil
 	})
 }

@@ -380,15 +380,68 @@ func TestViewContactSeesWhatContactReturns(t *testing.T) {
 	s, clk := newStore(t)
 	c := create(t, s, clk, locA, person("Vi", "Ew", "vi@x.com", "+14155550123"))
 	var seen crm.Contact
-	require.NoError(t, s.ViewContact(t.Context(), locA, c.ID, func(v *crm.Contact) { seen = v.Clone() }))
+	require.NoError(t, s.ViewContact(t.Context(), locA, c.ID, func(v *crm.Contact, _ uint64) { seen = v.Clone() }))
 	got, err := s.Contact(t.Context(), locA, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, got, seen)
 
 	called := false
-	err = s.ViewContact(t.Context(), locB, c.ID, func(*crm.Contact) { called = true })
+	err = s.ViewContact(t.Context(), locB, c.ID, func(*crm.Contact, uint64) { called = true })
 	requireCode(t, err, crm.EFORBIDDEN)
-	err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", func(*crm.Contact) { called = true })
+	err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", func(*crm.Contact, uint64) { called = true })
 	requireCode(t, err, crm.ENOTFOUND)
 	assert.False(t, called)
+}
+
+// A location's version stays while only reads happen, moves with every
+// write (one that fails too: it took the write lock), and is never one
+// another location, or the same location before a reset, had.
+func TestViewContactVersionMovesWithEveryWrite(t *testing.T) {
+	s, clk := newStore(t)
+	a := create(t, s, clk, locA, person("Ve", "Rsion", "ve@x.com", "+14155550124"))
+	b := create(t, s, clk, locB, person("Ot", "Her", "ot@x.com", "+14155550125"))
+	version := func(loc, id string) uint64 {
+		t.Helper()
+		var v uint64
+		require.NoError(t, s.ViewContact(t.Context(), loc, id, func(_ *crm.Contact, version uint64) { v = version }))
+		require.NotZero(t, v)
+		return v
+	}
+	seen := map[uint64]bool{}
+	v := version(locA, a.ID)
+	seen[v] = true
+	_, err := s.Contact(t.Context(), locA, a.ID)
+	require.NoError(t, err)
+	_, err = s.ListContacts(t.Context(), locA, crm.ListQuery{Limit: 10})
+	require.NoError(t, err)
+	assert.Equal(t, v, version(locA, a.ID), "reads keep the version")
+
+	vb := version(locB, b.ID)
+	assert.False(t, seen[vb], "another location's version")
+	seen[vb] = true
+
+	city := "Boston"
+	writes := []func() error{
+		func() error {
+			_, err := s.UpdateContact(t.Context(), locA, a.ID, crm.ContactInput{City: &city})
+			return err
+		},
+		func() error { _, _, err := s.AddTags(t.Context(), locA, a.ID, []string{"new"}); return err },
+		func() error {
+			_, err := s.CreateNote(t.Context(), locA, a.ID, crm.NoteInput{Body: ptr("n")})
+			return err
+		},
+		func() error {
+			_, err := s.CreateContact(t.Context(), locA, person("Th", "Ird", "th@x.com", ""))
+			return err
+		},
+		func() error { return s.DeleteContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz") }, // fails: not there
+	}
+	for i, w := range writes {
+		_ = w()
+		nv := version(locA, a.ID)
+		assert.False(t, seen[nv], "write %d left a version seen before", i)
+		seen[nv] = true
+	}
+	assert.Equal(t, vb, version(locB, b.ID), "a write to one location leaves the other's version")
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 )
@@ -11,7 +12,7 @@ import (
 // location is one namespace: a GHL location with its contacts and the indexes
 // over them. mu guards everything in it; reads hold it shared.
 type location struct {
-	mu   sync.RWMutex
+	mu   writeLock
 	info crm.Location
 
 	// recs holds every contact ever created here, live or tombstone; a
@@ -42,8 +43,28 @@ type location struct {
 	lastWrite crm.Millis
 }
 
+// writeLock is a location's lock. Releasing it exclusively gives the
+// location a new version, a number no location of any store had before: a
+// reader that saw version v under the shared lock knows that nothing of the
+// location changed while it sees v again (see crm.Store.ViewContact). Every
+// write takes the exclusive lock, so none can forget the version.
+type writeLock struct {
+	sync.RWMutex
+	version atomic.Uint64
+}
+
+// versions numbers locations' versions, across stores: a location built
+// anew (a reset, an import) never repeats one its predecessor had.
+var versions atomic.Uint64
+
+// Unlock gives the location its new version, then releases the lock.
+func (m *writeLock) Unlock() {
+	m.version.Store(versions.Add(1))
+	m.RWMutex.Unlock()
+}
+
 func newLocation(info crm.Location, n int) *location {
-	return &location{
+	l := &location{
 		info:     info,
 		recs:     make([]rec, 0, n),
 		byID:     make(map[string]int32, n),
@@ -54,6 +75,8 @@ func newLocation(info crm.Location, n int) *location {
 		hay:      haystack{segs: make([]seg, 0, n)},
 		appts:    map[string][]crm.Appointment{},
 	}
+	l.mu.version.Store(versions.Add(1))
+	return l
 }
 
 // liveIndex returns the index of a live contact.
