@@ -42,7 +42,7 @@ func (f *webhookFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "webhook-workers", 8, "deliveries in flight at once")
 	fs.DurationVar(&f.timeout, "webhook-timeout", 10*time.Second, "how long a receiver may take to answer one attempt")
 	fs.IntVar(&f.logSize, "webhook-log-size", 10000, "finished deliveries the delivery log keeps (pending ones are always kept)")
-	fs.Float64Var(&f.share, "webhook-busy-share", 0.05, "share of the time building and signing deliveries may take while the API is serving requests (1: never yield to the API)")
+	fs.Float64Var(&f.share, "webhook-busy-share", webhooks.DefaultBusyShare, "share of the time building and signing deliveries may take while the API is serving requests (1: never yield to the API)")
 	fs.IntVar(&f.backlog, "webhook-max-backlog", 1_000_000, "events that may wait to be built while the engine yields to a busy API; past it the engine stops yielding (about 700 bytes an event)")
 }
 
@@ -62,7 +62,7 @@ func (f *webhookFlags) config() (mockserver.WebhookConfig, error) {
 		}
 	}
 	if !(f.share > 0) || math.IsInf(f.share, 0) {
-		return mockserver.WebhookConfig{}, fmt.Errorf("--webhook-busy-share must be a number above 0, such as 0.05 (1 or more: never yield to the API), not %v", f.share)
+		return mockserver.WebhookConfig{}, fmt.Errorf("--webhook-busy-share must be a number above 0, such as 0.02 (1 or more: never yield to the API), not %v", f.share)
 	}
 	if f.backlog < 1 {
 		return mockserver.WebhookConfig{}, fmt.Errorf("--webhook-max-backlog must be at least 1, such as 1000000, not %d", f.backlog)
