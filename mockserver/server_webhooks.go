@@ -48,11 +48,13 @@ type WebhookConfig struct {
 	// Client sends the deliveries; nil means one that follows no redirect.
 	Client *http.Client
 	// BusyShare is the share of the time the deliveries' work may take while
-	// the API is serving requests (webhooks.Config.BusyShare): 0 means 0.02,
-	// 1 or more turns the yielding off (serve --webhook-busy-share).
+	// the API is serving requests (webhooks.Config.BusyShare): 0 means
+	// webhooks.DefaultBusyShare, 1 or more turns the yielding off (serve
+	// --webhook-busy-share).
 	BusyShare float64
 	// MaxBacklog is webhooks.Config.MaxBacklog: past this many events
-	// waiting to be built the engine stops yielding; 0 means 1,000,000.
+	// waiting to be built the engine stops yielding; 0 means
+	// webhooks.DefaultMaxBacklog.
 	MaxBacklog int
 }
 

@@ -19,8 +19,9 @@ import (
 // changes themselves (a contact image is some thirty pointers), it doubled
 // the pointers the garbage collector had to trace, and that cost the API
 // more than the deliveries did. So a change waits as frozen bytes: JSON,
-// which the collector does not look into, made in well under a microsecond
-// under the writer's lock and read back by the engine.
+// which the collector does not look into, made in about a microsecond under
+// the writer's lock (in chunks many changes share) and read back by the
+// engine.
 
 // frozenChange is a crm.Change of a location's data (a contact, task, note
 // or appointment) as JSON.

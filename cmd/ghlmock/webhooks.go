@@ -43,7 +43,7 @@ func (f *webhookFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "webhook-timeout", 10*time.Second, "how long a receiver may take to answer one attempt")
 	fs.IntVar(&f.logSize, "webhook-log-size", 10000, "finished deliveries the delivery log keeps (pending ones are always kept)")
 	fs.Float64Var(&f.share, "webhook-busy-share", webhooks.DefaultBusyShare, "share of the time building and signing deliveries may take while the API is serving requests (1: never yield to the API)")
-	fs.IntVar(&f.backlog, "webhook-max-backlog", 1_000_000, "events that may wait to be built while the engine yields to a busy API; past it the engine stops yielding (about 700 bytes an event)")
+	fs.IntVar(&f.backlog, "webhook-max-backlog", webhooks.DefaultMaxBacklog, "events that may wait to be built while the engine yields to a busy API; past it the engine stops yielding (about 700 bytes an event)")
 }
 
 // config is the mockserver side of the flags.

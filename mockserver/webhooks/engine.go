@@ -87,7 +87,7 @@ type Config struct {
 	// than this wait to be built, the engine stops yielding to a busy API
 	// until they are fewer again, so that a load that never lets up slows
 	// down instead of growing the backlog (and the mock's memory) without
-	// end. 0 means 1,000,000 (some 700 MB of contacts).
+	// end. 0 means DefaultMaxBacklog.
 	MaxBacklog int
 }
 
@@ -100,6 +100,10 @@ type Config struct {
 // second at 2 % on the 2-core host, 200 at 5 %), and go at full speed as
 // soon as the API is quiet.
 const DefaultBusyShare = 0.02
+
+// DefaultMaxBacklog is Config.MaxBacklog's default: some 700 MB of contacts
+// the API created.
+const DefaultMaxBacklog = 1_000_000
 
 // Engine delivers webhooks: it turns events into deliveries (one per
 // matching subscription), signs them, sends them asynchronously from a
@@ -206,7 +210,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.BusyShare = DefaultBusyShare
 	}
 	if cfg.MaxBacklog <= 0 {
-		cfg.MaxBacklog = 1_000_000
+		cfg.MaxBacklog = DefaultMaxBacklog
 	}
 	e := &Engine{
 		cfg:      cfg,

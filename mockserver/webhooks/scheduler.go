@@ -49,8 +49,8 @@ func (e *Engine) loop() {
 			items, subs := e.inbox, slices.Clone(e.subs)
 			e.inbox = nil
 			if len(items) > n {
-				// While the API is busy a short piece, so that the wait
-				// that pays for it is short too.
+				// A piece: a short one while the API is busy, so that
+				// the wait that pays for it is short too.
 				items, e.inbox = items[:n:n], items[n:]
 			}
 			e.building++
