@@ -38,6 +38,10 @@ type appender interface {
 // rendered is an answer a handler already wrote into a pooled buffer.
 type rendered struct{ buf *[]byte }
 
+// shared is an answer kept for many requests (answer_cache.go), without
+// its traceId: it is written by reference and never changed.
+type shared struct{ obj []byte }
+
 // bufPool recycles answer buffers: every answer of the hot operations is
 // written into one.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -56,6 +60,10 @@ func marshal(v any) ([]byte, error) {
 
 // writeJSON answers a success body with traceId added as its last key.
 func (s *Server) writeJSON(w http.ResponseWriter, rq *request, status int, body any) {
+	if sh, ok := body.(shared); ok {
+		s.writeShared(w, rq, status, sh.obj)
+		return
+	}
 	if r, ok := body.(rendered); ok {
 		b := withTraceID(*r.buf, rq.traceID)
 		s.writeBody(w, status, b)
@@ -81,6 +89,36 @@ func (s *Server) writeJSON(w http.ResponseWriter, rq *request, status int, body 
 		return
 	}
 	s.writeBody(w, status, withTraceID(b, rq.traceID))
+}
+
+// writeShared answers obj, an object that never changes, with traceId added
+// as its last key: obj is written as it is, up to its closing brace, and the
+// journal keeps a reference to it instead of a copy; the traceId and the
+// brace follow.
+func (s *Server) writeShared(w http.ResponseWriter, rq *request, status int, obj []byte) {
+	if len(obj) < 2 || obj[len(obj)-1] != '}' || rq.traceID == "" {
+		s.writeBody(w, status, obj)
+		return
+	}
+	head := obj[:len(obj)-1]
+	tail := make([]byte, 0, 64)
+	if len(obj) > 2 {
+		tail = append(tail, ',')
+	}
+	tail = append(tail, `"traceId":"`...)
+	tail = append(tail, rq.traceID...)
+	tail = append(tail, `"}`...)
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(tail))}
+	w.WriteHeader(status)
+	if sw, ok := w.(*statusWriter); ok {
+		_, _ = sw.writeShared(head)
+		_, _ = sw.writeShared(tail) // this answer's own, never written again
+		return
+	}
+	_, _ = w.Write(head)
+	_, _ = w.Write(tail)
 }
 
 func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {

@@ -50,11 +50,12 @@ func (c *answerCache) slot(loc, id string) (*answerSlot, uint64) {
 	return &c.slots[sum%answerSlots], sum
 }
 
-// get returns the answer of contact id of loc at version, or nil.
-func (c *answerCache) get(loc, id string, version uint64) []byte {
+// get returns the answer kept for contact id of loc, at whichever version
+// it was rendered, or nil. Its body is never changed: a writer may share it.
+func (c *answerCache) get(loc, id string) *cachedAnswer {
 	sl, _ := c.slot(loc, id)
-	if a := sl.answer.Load(); a != nil && a.version == version && a.id == id && a.loc == loc {
-		return a.body
+	if a := sl.answer.Load(); a != nil && a.id == id && a.loc == loc {
+		return a
 	}
 	return nil
 }

@@ -3,7 +3,9 @@ package mockserver_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +108,39 @@ func TestGetContactCachesOnTheSecondRead(t *testing.T) {
 	assert.Equal(t, 1, mockserver.CachedAnswers(h.srv))
 	other := h.do(call{path: "/contacts/" + ada, token: &h.otherRW})
 	assert.NotEqual(t, http.StatusOK, other.Status, "%s", other.Body)
+}
+
+// A kept answer is sent by reference, and journalled by reference too: what
+// the journal shows of each read is exactly what the client received, the
+// answer's own traceId included, cut where the journal's bound cuts any
+// body; a HEAD read sends the headers the GET sends.
+func TestAKeptAnswerIsSentAndJournalledAsItWas(t *testing.T) {
+	for _, bound := range []int{0, 200, 1300, 5000} {
+		t.Run(fmt.Sprint(bound), func(t *testing.T) {
+			h := setup(t, func(c *mockserver.Config) { c.JournalBodyBytes = bound })
+			for i := range 4 { // rendered, rendered and kept, then twice from the cache
+				r := h.do(call{path: "/contacts/" + ada})
+				require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+				assert.Equal(t, strconv.Itoa(len(r.Body)), r.Header.Get("Content-Length"))
+				var v map[string]any
+				require.NoError(t, json.Unmarshal(r.Body, &v), "read %d: %s", i, r.Body)
+				assert.Equal(t, r.Header.Get("traceId"), "", "no traceId header")
+				assert.Regexp(t, `,"traceId":"[0-9a-f-]{36}"}$`, string(r.Body), "read %d", i)
+				want, limit := string(r.Body), bound
+				if limit == 0 {
+					limit = 4096 // the default bound
+				}
+				if len(want) > limit {
+					want = want[:limit] + "…[truncated " + strconv.Itoa(len(r.Body)-limit) + " bytes]"
+				}
+				assert.Equal(t, want, last(t, h)["responseBody"], "read %d", i)
+			}
+			require.Equal(t, 1, mockserver.CachedAnswers(h.srv))
+			get := h.do(call{path: "/contacts/" + ada})
+			head := h.do(call{method: "HEAD", path: "/contacts/" + ada})
+			require.Equal(t, http.StatusOK, head.Status)
+			assert.Empty(t, head.Body)
+			assert.Equal(t, strconv.Itoa(len(get.Body)), head.Header.Get("Content-Length"))
+		})
+	}
 }

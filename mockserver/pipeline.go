@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -74,12 +73,14 @@ func (rq *request) decode(v any) error {
 }
 
 // statusWriter records what was written, for the journal and the log line:
-// the status, the size, and the first capture bytes of the body.
+// the status, the size, and the first capture bytes of the body: shared (see
+// writeShared), then body, a reference too when it was shared, or a copy.
 type statusWriter struct {
 	http.ResponseWriter
 	status  int
 	bytes   int
 	capture int
+	shared  []byte
 	body    []byte
 	head    bool // a HEAD request: the headers GET would send, no body
 }
@@ -91,7 +92,14 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *statusWriter) Write(b []byte) (int, error) {
+func (w *statusWriter) Write(b []byte) (int, error) { return w.write(b, false) }
+
+// writeShared is Write for bytes that never change again (an answer kept
+// for many requests, its traceId): the capture keeps a reference to the
+// first two such writes instead of a copy.
+func (w *statusWriter) writeShared(b []byte) (int, error) { return w.write(b, true) }
+
+func (w *statusWriter) write(b []byte, shared bool) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
@@ -99,10 +107,19 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	if room := w.capture - len(w.body); room > 0 {
-		w.body = append(w.body, b[:min(n, room)]...)
+	if room := w.capture - w.bytes; room > 0 {
+		// A reference kept has no room past its end: appending to it copies.
+		kept := b[:min(n, room):min(n, room)]
+		switch {
+		case shared && w.bytes == 0:
+			w.shared = kept
+		case shared && w.body == nil:
+			w.body = kept
+		default:
+			w.body = append(w.body, kept...)
+		}
 	}
+	w.bytes += n
 	return n, err
 }
 
@@ -244,11 +261,13 @@ func (s *Server) record(rq *request, status int) {
 		var respHeader http.Header
 		if w := &rq.sw; w.ResponseWriter != nil {
 			respHeader = w.Header()
-			// w.body is never written again: the journal shares its bytes
-			// instead of copying them.
-			e.ResponseBody = redactOAuth(rq, unsafe.String(unsafe.SliceData(w.body), len(w.body)))
-			if w.bytes > len(w.body) {
-				e.ResponseBody += "…[truncated " + strconv.Itoa(w.bytes-len(w.body)) + " bytes]"
+			// w.shared and w.body are never written again: the journal
+			// shares their bytes instead of copying them.
+			if rq.op.auth == authBearer {
+				e.KeepResponseBody(w.shared, w.body, w.bytes) // nothing to redact
+			} else {
+				kept := string(w.shared) + unsafe.String(unsafe.SliceData(w.body), len(w.body))
+				e.ResponseBody = journal.Truncated(redactOAuth(rq, kept), w.bytes)
 			}
 		}
 		e.KeepHeaders(rq.r.Header, respHeader, max, redactHeader)

@@ -28,9 +28,11 @@ type Store interface {
 	// store's read lock: fn must neither keep nor change what it is given.
 	// version is the location's: it changes whenever anything of the
 	// location may have changed, and is never the same for two locations
-	// or two states of one, so a view seen at the same version again is the
-	// same contact.
-	ViewContact(ctx context.Context, loc, id string, fn func(c *Contact, version uint64)) error
+	// or two states of one (nor 0), so a view seen at the same version again
+	// is the same contact. When the location is still at version known, fn
+	// is not called: the caller has what it kept of the contact at that
+	// version. The location's version is returned either way.
+	ViewContact(ctx context.Context, loc, id string, known uint64, fn func(c *Contact, version uint64)) (version uint64, err error)
 	CreateContact(ctx context.Context, loc string, in ContactInput) (Contact, error)
 	// UpdateContact applies the given fields; Tags, when given, replace all tags.
 	UpdateContact(ctx context.Context, loc, id string, in ContactInput) (Contact, error)

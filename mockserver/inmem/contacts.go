@@ -31,12 +31,15 @@ func (s *Store) Contact(ctx context.Context, loc, id string) (crm.Contact, error
 // ViewContact calls fn with the contact under the location's read lock,
 // without copying it: the cheapest read, for rendering an answer. fn must
 // neither keep nor change anything it is given.
-func (s *Store) ViewContact(ctx context.Context, loc, id string, fn func(c *crm.Contact, version uint64)) error {
-	return s.read(ctx, loc, id, func(l *location, i int32) error {
-		c := l.recs[i].view(loc)
-		fn(&c, l.mu.version.Load())
+func (s *Store) ViewContact(ctx context.Context, loc, id string, known uint64, fn func(c *crm.Contact, version uint64)) (version uint64, err error) {
+	err = s.read(ctx, loc, id, func(l *location, i int32) error {
+		if version = l.mu.version.Load(); version != known {
+			c := l.recs[i].view(loc)
+			fn(&c, version)
+		}
 		return nil
 	})
+	return version, err
 }
 
 // CreateContact creates a contact: a new id, DateAdded = DateUpdated = now,

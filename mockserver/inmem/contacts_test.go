@@ -380,15 +380,16 @@ func TestViewContactSeesWhatContactReturns(t *testing.T) {
 	s, clk := newStore(t)
 	c := create(t, s, clk, locA, person("Vi", "Ew", "vi@x.com", "+14155550123"))
 	var seen crm.Contact
-	require.NoError(t, s.ViewContact(t.Context(), locA, c.ID, func(v *crm.Contact, _ uint64) { seen = v.Clone() }))
+	_, err := s.ViewContact(t.Context(), locA, c.ID, 0, func(v *crm.Contact, _ uint64) { seen = v.Clone() })
+	require.NoError(t, err)
 	got, err := s.Contact(t.Context(), locA, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, got, seen)
 
 	called := false
-	err = s.ViewContact(t.Context(), locB, c.ID, func(*crm.Contact, uint64) { called = true })
+	_, err = s.ViewContact(t.Context(), locB, c.ID, 0, func(*crm.Contact, uint64) { called = true })
 	requireCode(t, err, crm.EFORBIDDEN)
-	err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", func(*crm.Contact, uint64) { called = true })
+	_, err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", 0, func(*crm.Contact, uint64) { called = true })
 	requireCode(t, err, crm.ENOTFOUND)
 	assert.False(t, called)
 }
@@ -403,8 +404,10 @@ func TestViewContactVersionMovesWithEveryWrite(t *testing.T) {
 	version := func(loc, id string) uint64 {
 		t.Helper()
 		var v uint64
-		require.NoError(t, s.ViewContact(t.Context(), loc, id, func(_ *crm.Contact, version uint64) { v = version }))
+		got, err := s.ViewContact(t.Context(), loc, id, 0, func(_ *crm.Contact, version uint64) { v = version })
+		require.NoError(t, err)
 		require.NotZero(t, v)
+		require.Equal(t, v, got, "the version returned is the one fn saw")
 		return v
 	}
 	seen := map[uint64]bool{}
@@ -444,4 +447,36 @@ func TestViewContactVersionMovesWithEveryWrite(t *testing.T) {
 		seen[nv] = true
 	}
 	assert.Equal(t, vb, version(locB, b.ID), "a write to one location leaves the other's version")
+}
+
+// Viewing at a known version: fn is not called while the location is still
+// at it, and is called again, with the new version, after any write; a
+// missing contact is not found whatever the caller knew.
+func TestViewContactAtAKnownVersion(t *testing.T) {
+	s, clk := newStore(t)
+	c := create(t, s, clk, locA, person("Kn", "Own", "kn@x.com", "+14155550126"))
+	calls := 0
+	view := func(known uint64) uint64 {
+		t.Helper()
+		v, err := s.ViewContact(t.Context(), locA, c.ID, known, func(*crm.Contact, uint64) { calls++ })
+		require.NoError(t, err)
+		return v
+	}
+	v := view(0)
+	require.Equal(t, 1, calls)
+	assert.Equal(t, v, view(v), "still at the known version")
+	assert.Equal(t, 1, calls, "not viewed again at a known version")
+	view(v + 1)
+	assert.Equal(t, 2, calls, "viewed at a version the caller did not know")
+
+	city := "Paris"
+	_, err := s.UpdateContact(t.Context(), locA, c.ID, crm.ContactInput{City: &city})
+	require.NoError(t, err)
+	nv := view(v)
+	assert.NotEqual(t, v, nv)
+	assert.Equal(t, 3, calls, "viewed again after a write")
+
+	_, err = s.ViewContact(t.Context(), locA, "zzzzzzzzzzzzzzzzzzzz", nv, func(*crm.Contact, uint64) { calls++ })
+	requireCode(t, err, crm.ENOTFOUND)
+	assert.Equal(t, 3, calls)
 }

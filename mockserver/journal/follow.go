@@ -57,8 +57,9 @@ func (j *Journal) after(seq uint64, max int, headers bool) (entries []Entry, mis
 		if r.ID == "" { // cleared: the ring holds fewer than it counted
 			continue
 		}
+		r.settleBody()
 		if headers {
-			r.settle()
+			r.settleHeaders()
 		}
 		entries = append(entries, *r)
 		if !headers {

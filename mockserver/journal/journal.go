@@ -36,7 +36,34 @@ type Entry struct {
 	ResponseHeaders Headers `json:"responseHeaders,omitempty"`
 	ResponseBody    string  `json:"responseBody,omitempty"`
 
-	raw rawHeaders // headers not packed yet: see KeepHeaders
+	raw     rawHeaders // headers not packed yet: see KeepHeaders
+	rawBody rawBody    // the answer's body not made a string yet: see KeepResponseBody
+}
+
+// rawBody is the start of an answer's body kept by reference until the
+// entry is first read: shared then rest, of a body of total bytes.
+type rawBody struct {
+	shared, rest []byte
+	total        int
+}
+
+// KeepResponseBody records the start of the answer's body as shared
+// followed by rest, of a body total bytes long, without copying either:
+// the journal makes ResponseBody of them (with Truncated's mark when total
+// is more) the first time the entry is read. shared is meant for bytes many
+// answers send alike (an answer kept for every read of a contact), rest for
+// what this one added; neither may change after the call.
+func (e *Entry) KeepResponseBody(shared, rest []byte, total int) {
+	e.rawBody = rawBody{shared: shared, rest: rest, total: total}
+}
+
+// Truncated is how the journal shows the start of a body of total bytes it
+// kept only kept of: the bytes, then how many it left out.
+func Truncated(kept string, total int) string {
+	if total <= len(kept) {
+		return kept
+	}
+	return kept + "…[truncated " + strconv.Itoa(total-len(kept)) + " bytes]"
 }
 
 // rawHeaders are an entry's headers as the request and the answer carried
@@ -61,7 +88,7 @@ func (e *Entry) KeepHeaders(req, resp http.Header, maxValue int, redact func(nam
 	e.raw = rawHeaders{req: req, resp: resp, max: maxValue, redact: redact}
 	budget := HeaderBudget(maxValue)
 	if headerBytes(req, budget) > budget || headerBytes(resp, budget) > budget {
-		e.settle()
+		e.settleHeaders()
 	}
 }
 
@@ -80,8 +107,21 @@ func headerBytes(h http.Header, limit int) int {
 	return n
 }
 
-// settle packs the headers KeepHeaders kept.
+// settle makes the body KeepResponseBody kept a string and packs the
+// headers KeepHeaders kept.
 func (e *Entry) settle() {
+	e.settleBody()
+	e.settleHeaders()
+}
+
+func (e *Entry) settleBody() {
+	if b := e.rawBody; b.shared != nil || b.rest != nil {
+		e.ResponseBody = Truncated(string(b.shared)+string(b.rest), b.total)
+		e.rawBody = rawBody{}
+	}
+}
+
+func (e *Entry) settleHeaders() {
 	if e.raw.req == nil && e.raw.resp == nil {
 		return
 	}

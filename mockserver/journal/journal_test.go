@@ -215,3 +215,47 @@ func TestAfterWithoutHeadersLeavesTheHeadersAlone(t *testing.T) {
 	assert.Equal(t, "application/json", full[0].ResponseHeaders.Get("Content-Type"))
 	assert.Equal(t, journal.Headers("Version\x00v\x00"), full[1].RequestHeaders, "a packed entry keeps its headers in the ring")
 }
+
+// A body kept by reference reads as its two parts joined, cut with the
+// mark of what was left out, by every way of reading the journal; a Match
+// sees it too.
+func TestKeptBodiesReadAsSent(t *testing.T) {
+	shared := []byte(`{"contact":{"id":"a"}`)
+	for _, c := range []struct {
+		rest  string
+		total int
+		want  string
+	}{
+		{`,"traceId":"t"}`, 36, `{"contact":{"id":"a"},"traceId":"t"}`},
+		{`,"tr`, 36, `{"contact":{"id":"a"},"tr…[truncated 11 bytes]`},
+		{``, 40, `{"contact":{"id":"a"}…[truncated 19 bytes]`},
+	} {
+		j := journal.New(4)
+		e := journal.Entry{Time: t0, Status: 200}
+		e.KeepResponseBody(shared, []byte(c.rest), c.total)
+		id := j.Add(e)
+		got := j.List(journal.Filter{})
+		require.Len(t, got, 1)
+		assert.Equal(t, c.want, got[0].ResponseBody, "List")
+		f, ok := j.Find(id)
+		require.True(t, ok)
+		assert.Equal(t, c.want, f.ResponseBody, "Find")
+		for _, after := range []func(uint64, int) ([]journal.Entry, uint64){j.After, j.AfterWithoutHeaders} {
+			es, _ := after(0, 0)
+			require.Len(t, es, 1)
+			assert.Equal(t, c.want, es[0].ResponseBody, "After")
+		}
+		assert.Equal(t, 1, j.Count(journal.Filter{Match: func(e *journal.Entry) bool { return e.ResponseBody == c.want }}))
+	}
+	// Read first without headers, the body is settled all the same.
+	j := journal.New(2)
+	e := journal.Entry{Time: t0}
+	e.KeepResponseBody(shared, nil, len(shared))
+	j.Add(e)
+	es, _ := j.AfterWithoutHeaders(0, 0)
+	require.Len(t, es, 1)
+	assert.Equal(t, string(shared), es[0].ResponseBody)
+	assert.Equal(t, string(shared), j.List(journal.Filter{})[0].ResponseBody)
+	assert.Equal(t, "abc", journal.Truncated("abc", 3))
+	assert.Equal(t, "ab…[truncated 1 bytes]", journal.Truncated("ab", 3))
+}
