@@ -22,9 +22,11 @@
 //     against the bare server and the mock in turn, --rounds times, the order
 //     flipping every round (bare, mock; mock, bare; …) so that drift on a
 //     shared machine hits both alike. Every run is on a fresh process, after
-//     a warm-up. Reported: req/s, p50, p99 (medians of the rounds), the
-//     ratio mock/bare of the req/s medians, and for p99 the median of the
-//     rounds' own ratios (a p99 moves more between rounds than within one).
+//     a warm-up. Reported: req/s, p50, p99 (medians of the rounds), and the
+//     ratios mock/bare of req/s and of p99, each the median of the rounds'
+//     own ratios (the machine's speed drifts between rounds more than
+//     between the two runs of one; the ratio of the req/s medians is shown
+//     too).
 //   - 100k: the first location with --contacts contacts, started --rounds
 //     times (start-up time: process start to its "listening on" line; RSS);
 //     then list with query, search with a contains filter and a sort, both at

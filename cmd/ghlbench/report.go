@@ -183,10 +183,8 @@ func (r *Report) figures() {
 				f.Measured = fmt.Sprintf("%.2f, the median of the rounds' ratios (p99 medians %s vs %s)%s", v, formatMs(mock.P99Ms), formatMs(bare.P99Ms), roundRatios(bare, mock, p99))
 			}
 		default:
-			v := ratio(mock.ReqPerSec, bare.ReqPerSec)
-			f.Value, f.Status = ptr(v), judge(v, minRatio, true)
-			f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)%s", v, formatCount(mock.ReqPerSec), formatCount(bare.ReqPerSec),
-				roundRatios(bare, mock, func(w WrkResult) float64 { return w.ReqPerSec }))
+			v, measured := rpsRatio(bare, mock)
+			f.Value, f.Status, f.Measured = ptr(v), judge(v, minRatio, true), measured
 		}
 		fs = append(fs, f)
 	}
@@ -284,8 +282,7 @@ func (r *Report) figures() {
 }
 
 // pairFigure compares a variant of the mock with the mock itself, run
-// alternately in the same session: the ratio of their req/s medians, with
-// each round's own ratio.
+// alternately in the same session (see rpsRatio).
 func (r *Report) pairFigure(scenario, base, variant, label string, minRatio float64) Figure {
 	a, b := r.run(scenario, base, r.Settings.Connections), r.run(scenario, variant, r.Settings.Connections)
 	f := Figure{Name: label, Unit: "ratio", Target: fmt.Sprintf("≥ %.2f", minRatio)}
@@ -295,12 +292,27 @@ func (r *Report) pairFigure(scenario, base, variant, label string, minRatio floa
 	case !b.valid():
 		f.Status, f.Measured = bad(b), variant+": "+b.invalidReason()
 	default:
-		v := ratio(b.ReqPerSec, a.ReqPerSec)
-		f.Value, f.Status = ptr(v), judge(v, minRatio, true)
-		f.Measured = fmt.Sprintf("%.2f (%s vs %s req/s)%s", v, formatCount(b.ReqPerSec), formatCount(a.ReqPerSec),
-			roundRatios(a, b, func(w WrkResult) float64 { return w.ReqPerSec }))
+		v, measured := rpsRatio(a, b)
+		f.Value, f.Status, f.Measured = ptr(v), judge(v, minRatio, true), measured
 	}
 	return f
+}
+
+// rpsRatio is the req/s of mock against base, run alternately: with several
+// rounds the median of the rounds' own ratios, as for p99 — each round ran
+// the two one after the other, while the medians of the two may come from
+// rounds minutes apart on a machine whose speed drifts — with the ratio of
+// the medians and each round's ratio shown beside it.
+func rpsRatio(base, mock *LoadRun) (float64, string) {
+	rps := func(w WrkResult) float64 { return w.ReqPerSec }
+	rs := perRound(base, mock, rps)
+	if len(rs) < 2 {
+		v := ratio(mock.ReqPerSec, base.ReqPerSec)
+		return v, fmt.Sprintf("%.2f (%s vs %s req/s)", v, formatCount(mock.ReqPerSec), formatCount(base.ReqPerSec))
+	}
+	v := median(rs)
+	return v, fmt.Sprintf("%.2f, the median of the rounds' ratios (req/s medians %s vs %s: %.2f)%s", v,
+		formatCount(mock.ReqPerSec), formatCount(base.ReqPerSec), ratio(mock.ReqPerSec, base.ReqPerSec), roundRatios(base, mock, rps))
 }
 
 // stateFigures are the figures of the state phase.
