@@ -168,6 +168,10 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		Keys: keys, Now: s.clock.Now, Client: wc.Client, Workers: wc.Workers, Timeout: wc.Timeout, LogSize: wc.LogSize,
 		Seed: uint64(s.cfg.Seed), Logger: s.log, Restore: restore, Faults: s.webhookFault,
 		Busy: s.apiBusy, BusyShare: wc.BusyShare, MaxBacklog: wc.MaxBacklog,
+		// What is still enqueued at a shutdown is in the outbox, which the
+		// next start queues again, or, with no state database, lost with
+		// everything else: building it would only delay the shutdown.
+		DropOnClose: true,
 	}
 	if s.settings.Webhooks.TimestampClock == "mock" {
 		ecfg.Stamp = s.clock.Now

@@ -83,6 +83,14 @@ type Config struct {
 	// is the building and signing; sending and the receiver's own work come
 	// on top (about as much again, measured on loopback).
 	BusyShare float64
+	// DropOnClose makes Close leave what is still enqueued unbuilt instead
+	// of turning it into deliveries, for a caller that keeps the events
+	// itself until OnBuilt says their deliveries were made (the server's
+	// outbox, which queues them again on the next start), or that keeps
+	// nothing across a restart anyway (no state database). Building what a
+	// load test left waiting — the body and its signature, some 50 µs an
+	// event — kept Close busy for seconds, past the grace of a shutdown.
+	DropOnClose bool
 	// MaxBacklog bounds what yielding may leave waiting: once more events
 	// than this wait to be built, the engine stops yielding to a busy API
 	// until they are fewer again, so that a load that never lets up slows
@@ -317,10 +325,10 @@ func (e *Engine) Send(events ...Event) ([]Delivery, error) {
 }
 
 // Close stops the engine. It turns what is still enqueued into deliveries
-// (reported to OnChange, so they survive a restart), waits for the attempts
-// in flight until ctx is done, and then cancels them (a cancelled attempt is
-// not recorded: the delivery stays pending). Pending deliveries stay
-// pending.
+// (reported to OnChange, so they survive a restart), unless DropOnClose,
+// waits for the attempts in flight until ctx is done, and then cancels them
+// (a cancelled attempt is not recorded: the delivery stays pending). Pending
+// deliveries stay pending.
 func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Lock()
 	if e.closed {
@@ -338,7 +346,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	items, subs := e.inbox, slices.Clone(e.subs)
 	e.inbox = nil
 	e.mu.Unlock()
-	if len(items) > 0 {
+	if len(items) > 0 && !e.cfg.DropOnClose {
 		recs := e.build(items, subs)
 		e.mu.Lock()
 		for _, r := range recs {

@@ -3,6 +3,7 @@ package webhooks_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -176,6 +177,47 @@ func TestCloseKeepsEverythingEnqueued(t *testing.T) {
 	box.mu.Lock()
 	defer box.mu.Unlock()
 	assert.Len(t, box.latest, 100, "every enqueued event became a delivery the store knows, sent or pending")
+}
+
+// With DropOnClose, Close builds nothing more: the events still enqueued
+// (here held back by an API that is always busy) stay unbuilt, and OnBuilt
+// names exactly those that were built, so that an outbox keeps the others
+// for the next start.
+func TestCloseDropsWhatIsEnqueuedWhenToldTo(t *testing.T) {
+	box := newOutbox()
+	rcv := newReceiver(t)
+	var mu sync.Mutex
+	built := map[string]bool{}
+	e, err := webhooks.New(webhooks.Config{Keys: testKeys(t), OnChange: box.onChange, DropOnClose: true,
+		Busy: func() bool { return true }, BusyShare: 1e-9,
+		OnBuilt: func(keys []string) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, k := range keys {
+				built[k] = true
+			}
+		}})
+	require.NoError(t, err)
+	subscribe(t, e, webhooks.Subscription{URL: rcv.URL})
+	const n = 1000
+	for i := range n {
+		ev := contactCreated("a")
+		ev.Key = fmt.Sprint("ev", i)
+		e.Enqueue(ev)
+	}
+	require.NoError(t, e.Close(context.Background()))
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	made := 0
+	for _, c := range box.changes {
+		if c.Before == nil && c.After != nil {
+			made++
+		}
+	}
+	assert.Less(t, made, n, "what was still enqueued was not built at Close")
+	assert.Len(t, built, made, "OnBuilt named the events whose deliveries were made, and no others")
 }
 
 func TestCloseCancelsStuckAttempts(t *testing.T) {
