@@ -490,6 +490,7 @@ func TestOAuthJournalRedactsSecrets(t *testing.T) {
 		assert.NotContains(t, body, secret, name)
 		assert.Contains(t, body, "…"+secret[len(secret)-4:], "%s shown by its last four", name)
 	}
+	assert.NotContains(t, body, "[truncated", "a body with its secrets cut short is not a body the journal cut")
 }
 
 // TestOAuthStateSurvivesARestart: installs, used codes, rotated and revoked

@@ -267,7 +267,9 @@ func (s *Server) record(rq *request, status int) {
 				e.KeepResponseBody(w.shared, w.body, w.bytes) // nothing to redact
 			} else {
 				kept := string(w.shared) + unsafe.String(unsafe.SliceData(w.body), len(w.body))
-				e.ResponseBody = journal.Truncated(redactOAuth(rq, kept), w.bytes)
+				// Cut short by the redaction, not by the journal: what was
+				// left out is counted on the bytes sent.
+				e.ResponseBody = journal.Truncated(redactOAuth(rq, kept), w.bytes-len(kept))
 			}
 		}
 		e.KeepHeaders(rq.r.Header, respHeader, max, redactHeader)

@@ -57,13 +57,13 @@ func (e *Entry) KeepResponseBody(shared, rest []byte, total int) {
 	e.rawBody = rawBody{shared: shared, rest: rest, total: total}
 }
 
-// Truncated is how the journal shows the start of a body of total bytes it
-// kept only kept of: the bytes, then how many it left out.
-func Truncated(kept string, total int) string {
-	if total <= len(kept) {
+// Truncated is how the journal shows a body it kept only the start of: the
+// bytes kept, then how many it left out (when it left out any).
+func Truncated(kept string, left int) string {
+	if left <= 0 {
 		return kept
 	}
-	return kept + "…[truncated " + strconv.Itoa(total-len(kept)) + " bytes]"
+	return kept + "…[truncated " + strconv.Itoa(left) + " bytes]"
 }
 
 // rawHeaders are an entry's headers as the request and the answer carried
@@ -116,7 +116,7 @@ func (e *Entry) settle() {
 
 func (e *Entry) settleBody() {
 	if b := e.rawBody; b.shared != nil || b.rest != nil {
-		e.ResponseBody = Truncated(string(b.shared)+string(b.rest), b.total)
+		e.ResponseBody = Truncated(string(b.shared)+string(b.rest), b.total-len(b.shared)-len(b.rest))
 		e.rawBody = rawBody{}
 	}
 }

@@ -256,6 +256,6 @@ func TestKeptBodiesReadAsSent(t *testing.T) {
 	require.Len(t, es, 1)
 	assert.Equal(t, string(shared), es[0].ResponseBody)
 	assert.Equal(t, string(shared), j.List(journal.Filter{})[0].ResponseBody)
-	assert.Equal(t, "abc", journal.Truncated("abc", 3))
-	assert.Equal(t, "ab…[truncated 1 bytes]", journal.Truncated("ab", 3))
+	assert.Equal(t, "abc", journal.Truncated("abc", 0))
+	assert.Equal(t, "ab…[truncated 1 bytes]", journal.Truncated("ab", 1))
 }
