@@ -183,7 +183,7 @@ func (r *Report) figures() {
 				f.Measured = fmt.Sprintf("%.2f, the median of the rounds' ratios (p99 medians %s vs %s)%s", v, formatMs(mock.P99Ms), formatMs(bare.P99Ms), roundRatios(bare, mock, p99))
 			}
 		default:
-			v, measured := rpsRatio(bare, mock)
+			v, measured := rpsRatio(bare, mock, minRatio)
 			f.Value, f.Status, f.Measured = ptr(v), judge(v, minRatio, true), measured
 		}
 		fs = append(fs, f)
@@ -292,7 +292,7 @@ func (r *Report) pairFigure(scenario, base, variant, label string, minRatio floa
 	case !b.valid():
 		f.Status, f.Measured = bad(b), variant+": "+b.invalidReason()
 	default:
-		v, measured := rpsRatio(a, b)
+		v, measured := rpsRatio(a, b, minRatio)
 		f.Value, f.Status, f.Measured = ptr(v), judge(v, minRatio, true), measured
 	}
 	return f
@@ -303,16 +303,30 @@ func (r *Report) pairFigure(scenario, base, variant, label string, minRatio floa
 // the two one after the other, while the medians of the two may come from
 // rounds minutes apart on a machine whose speed drifts — with the ratio of
 // the medians and each round's ratio shown beside it.
-func rpsRatio(base, mock *LoadRun) (float64, string) {
+func rpsRatio(base, mock *LoadRun, limit float64) (float64, string) {
 	rps := func(w WrkResult) float64 { return w.ReqPerSec }
 	rs := perRound(base, mock, rps)
 	if len(rs) < 2 {
 		v := ratio(mock.ReqPerSec, base.ReqPerSec)
-		return v, fmt.Sprintf("%.2f (%s vs %s req/s)", v, formatCount(mock.ReqPerSec), formatCount(base.ReqPerSec))
+		return v, fmt.Sprintf("%s (%s vs %s req/s)", formatRatio(v, limit), formatCount(mock.ReqPerSec), formatCount(base.ReqPerSec))
 	}
 	v := median(rs)
-	return v, fmt.Sprintf("%.2f, the median of the rounds' ratios (req/s medians %s vs %s: %.2f)%s", v,
+	return v, fmt.Sprintf("%s, the median of the rounds' ratios (req/s medians %s vs %s: %.2f)%s", formatRatio(v, limit),
 		formatCount(mock.ReqPerSec), formatCount(base.ReqPerSec), ratio(mock.ReqPerSec, base.ReqPerSec), roundRatios(base, mock, rps))
+}
+
+// formatRatio words a ratio judged against limit with two decimals, or with
+// as many more as it takes not to show a value below the limit as the limit
+// itself (0.8977 against 0.90 is "0.898", not "0.90" beside a MISS).
+func formatRatio(v, limit float64) string {
+	for digits := 2; digits < 6; digits++ {
+		text := strconv.FormatFloat(v, 'f', digits, 64)
+		shown, _ := strconv.ParseFloat(text, 64)
+		if (shown >= limit) == (v >= limit) {
+			return text
+		}
+	}
+	return strconv.FormatFloat(v, 'f', 6, 64)
 }
 
 // stateFigures are the figures of the state phase.

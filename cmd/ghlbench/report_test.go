@@ -315,6 +315,21 @@ func TestFeatureFigures(t *testing.T) {
 	assert.Equal(t, pass, m.Status)
 	assert.Equal(t, "0.94, the median of the rounds' ratios (req/s medians 20,000 vs 22,000: 0.91); rounds 0.94 0.83 0.95", m.Measured)
 
+	// A ratio just under its target is not shown as the target.
+	assert.Equal(t, "0.90", formatRatio(0.9012, 0.9))
+	assert.Equal(t, "0.898", formatRatio(0.8977, 0.9))
+	assert.Equal(t, "0.8999", formatRatio(0.89991, 0.9))
+	assert.Equal(t, "0.70", formatRatio(0.7, 0.7))
+	assert.Equal(t, "0.69", formatRatio(0.6940, 0.7))
+	near := &Report{Settings: Settings{Connections: 50, Rounds: 3}, LoadRuns: []*LoadRun{
+		rounds(serverNoSubscription, 20000, 20000, 20000),
+		rounds(serverSubscribed, 17954, 17600, 20400),
+	}}
+	near.figures()
+	c := figuresByName(near)["Create contact with one webhook subscription: req/s vs none"]
+	assert.Equal(t, miss, c.Status)
+	assert.True(t, strings.HasPrefix(c.Measured, "0.898, the median"), c.Measured)
+
 	// A variant run that failed its own check is an error, not a figure.
 	r.LoadRuns[3] = &LoadRun{Scenario: scenarioGet, Server: serverDashboards, Connections: 50, Error: "dashboard stream 1 carried only 0 bytes"}
 	r.figures()
