@@ -101,17 +101,8 @@ func (s *Server) writeShared(w http.ResponseWriter, rq *request, status int, obj
 		return
 	}
 	head := obj[:len(obj)-1]
-	tail := make([]byte, 0, 64)
-	if len(obj) > 2 {
-		tail = append(tail, ',')
-	}
-	tail = append(tail, `"traceId":"`...)
-	tail = append(tail, rq.traceID...)
-	tail = append(tail, `"}`...)
-	h := w.Header()
-	h["Content-Type"] = jsonContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(tail))}
-	w.WriteHeader(status)
+	tail := appendTraceID(make([]byte, 0, 64), len(obj) == 2, rq.traceID)
+	writeHead(w, status, len(head)+len(tail))
 	if sw, ok := w.(*statusWriter); ok {
 		_, _ = sw.writeShared(head)
 		_, _ = sw.writeShared(tail) // this answer's own, never written again
@@ -130,11 +121,16 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 var jsonContentType = []string{"application/json; charset=utf-8"}
 
 func (s *Server) writeBody(w http.ResponseWriter, status int, b []byte) {
+	writeHead(w, status, len(b))
+	_, _ = w.Write(b)
+}
+
+// writeHead writes the status and the headers of a JSON body of size bytes.
+func writeHead(w http.ResponseWriter, status, size int) {
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	h["Content-Length"] = []string{strconv.Itoa(size)}
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 // withTraceID appends "traceId" to a JSON object.
@@ -142,13 +138,18 @@ func withTraceID(obj []byte, traceID string) []byte {
 	if len(obj) < 2 || obj[len(obj)-1] != '}' || traceID == "" {
 		return obj
 	}
-	out := obj[:len(obj)-1] // appends in place when obj has room
-	if len(obj) > 2 {
-		out = append(out, ',')
+	return appendTraceID(obj[:len(obj)-1], len(obj) == 2, traceID) // in place when obj has room
+}
+
+// appendTraceID appends the traceId member and the closing brace to b, an
+// object without its closing brace (empty: with no member before it).
+func appendTraceID(b []byte, empty bool, traceID string) []byte {
+	if !empty {
+		b = append(b, ',')
 	}
-	out = append(out, `"traceId":"`...)
-	out = append(out, traceID...)
-	return append(out, `"}`...)
+	b = append(b, `"traceId":"`...)
+	b = append(b, traceID...)
+	return append(b, `"}`...)
 }
 
 // newTraceID returns a random UUID v4, as GHL's traceId.

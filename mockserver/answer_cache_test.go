@@ -124,7 +124,7 @@ func TestAKeptAnswerIsSentAndJournalledAsItWas(t *testing.T) {
 				assert.Equal(t, strconv.Itoa(len(r.Body)), r.Header.Get("Content-Length"))
 				var v map[string]any
 				require.NoError(t, json.Unmarshal(r.Body, &v), "read %d: %s", i, r.Body)
-				assert.Equal(t, r.Header.Get("traceId"), "", "no traceId header")
+				assert.Empty(t, r.Header.Get("traceId"), "the traceId is in the body, not a header")
 				assert.Regexp(t, `,"traceId":"[0-9a-f-]{36}"}$`, string(r.Body), "read %d", i)
 				want, limit := string(r.Body), bound
 				if limit == 0 {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -425,4 +427,23 @@ func TestAnswersEscapeAsGHLDoes(t *testing.T) {
 	n := crm.Note{ID: "LYOqJAKX7JDv17ly68JI", ContactID: "c", Body: "Smith & Sons <b>\u2028\u2029\xff", DateAdded: 1}
 	got := string(noteAnswer{&n}.appendJSON(nil))
 	assert.Contains(t, got, `"body":"Smith & Sons <b>\u2028\u2029\ufffd"`)
+}
+
+// The traceId goes last in an object, after a comma unless the object was
+// empty; a body that is no object, or no traceId, is left as it is. A
+// shared answer gets the same bytes, written in two parts.
+func TestTraceIDGoesLast(t *testing.T) {
+	for obj, want := range map[string]string{
+		`{}`:      `{"traceId":"t-1"}`,
+		`{"a":1}`: `{"a":1,"traceId":"t-1"}`,
+		`[1]`:     `[1]`,
+		``:        ``,
+	} {
+		assert.Equal(t, want, string(withTraceID([]byte(obj), "t-1")), "%q", obj)
+		rec := httptest.NewRecorder()
+		(&Server{}).writeShared(rec, &request{traceID: "t-1"}, 200, []byte(obj))
+		assert.Equal(t, want, rec.Body.String(), "shared %q", obj)
+		assert.Equal(t, strconv.Itoa(len(want)), rec.Header().Get("Content-Length"), "shared %q", obj)
+	}
+	assert.Equal(t, `{"a":1}`, string(withTraceID([]byte(`{"a":1}`), "")))
 }

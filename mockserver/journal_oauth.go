@@ -15,10 +15,14 @@ var (
 	secretJSON = regexp.MustCompile(`"(client_secret|refresh_token|code|access_token)"\s*:\s*"([^"]*)("|$)`)
 )
 
+// redactsBodies reports whether the journal redacts rq's bodies: those of
+// the OAuth endpoints, which are not authenticated with a bearer token.
+func redactsBodies(rq *request) bool { return rq.op.auth != authBearer }
+
 // redactOAuth returns body with its secrets redacted, for the journal; the
 // bodies of other operations are returned as they are.
 func redactOAuth(rq *request, body string) string {
-	if rq.op.auth == authBearer || body == "" {
+	if !redactsBodies(rq) || body == "" {
 		return body
 	}
 	body = secretForm.ReplaceAllStringFunc(body, func(m string) string {

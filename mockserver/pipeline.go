@@ -263,8 +263,8 @@ func (s *Server) record(rq *request, status int) {
 			respHeader = w.Header()
 			// w.shared and w.body are never written again: the journal
 			// shares their bytes instead of copying them.
-			if rq.op.auth == authBearer {
-				e.KeepResponseBody(w.shared, w.body, w.bytes) // nothing to redact
+			if !redactsBodies(rq) {
+				e.KeepResponseBody(w.shared, w.body, w.bytes)
 			} else {
 				kept := string(w.shared) + unsafe.String(unsafe.SliceData(w.body), len(w.body))
 				// Cut short by the redaction, not by the journal: what was

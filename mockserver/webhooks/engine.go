@@ -101,9 +101,10 @@ type Config struct {
 
 // DefaultBusyShare is Config.BusyShare's default: 2 % of the time for
 // building and signing while the API is busy, about 4 % with the sends. At
-// 5 % the engine cost a subscribed create contact under wrk some 16 µs of
-// the mock's CPU against none (of about 75), at 2 % some 9, as at 0.01 %:
-// what the engine does then is lost in what the backlog costs anyway.
+// 5 % a subscribed create contact under wrk cost some 16 µs of the mock's
+// CPU against none (of about 75), at 2 % some 9, as at 0.01 % (from /proc,
+// noisy); profiles put the engine's own part at 2 % at about 1 µs a
+// create, and 1 % moved it by less than its noise.
 // Under a saturating load deliveries fall behind either way (some 70 a
 // second at 2 % on the 2-core host, 200 at 5 %), and go at full speed as
 // soon as the API is quiet.
