@@ -9,7 +9,7 @@
 //	ghlbench [--mock bin/ghlmock] [--bare bin/barehttp] [--wrk wrk]
 //	         [--duration 10s] [--warmup 1s] [--rounds 3] [--threads 2] [--connections 50]
 //	         [--latency-connections 1] [--duplicate-duration 5s] [--contacts 100000]
-//	         [--phases default,load,100k,contract] [--gobench FILE]
+//	         [--phases default,load,100k,state,features,contract] [--gobench FILE]
 //	         [--json FILE] [--markdown FILE] [--fail-on-miss]
 //
 // Phases:
@@ -37,6 +37,9 @@
 //     mock with a state database against one in memory, alternating; a
 //     database of --contacts contacts: its size per contact and the start-up
 //     of a mock that loads it (state.go).
+//   - features: what a webhook subscription and five dashboards cost the
+//     API, each against the same mock without it, on one process
+//     alternating in short runs (features.go).
 //   - contract: the wall time of `ghlmock contract --include-ratelimit`, the
 //     whole suite against its in-process mock.
 //
