@@ -121,7 +121,8 @@ type hub struct {
 	engine *webhooks.Engine
 	sink   *webhooks.Sink
 	opts   webhooks.MapOptions
-	frozen frozenArena // the no-database backlog's bytes (server_webhooks_backlog.go)
+	frozen frozenArena  // the no-database backlog's bytes (server_webhooks_backlog.go)
+	stage  *changeStage // the changes on their way to being frozen; nil with a state database
 
 	mu         sync.Mutex
 	unsub      func() // the change-feed subscription; nil while nothing is subscribed
@@ -191,11 +192,17 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		ecfg.OnBuilt = s.eventsBuilt
 	}
 	ecfg.OnChange = s.observeWebhooks(ecfg.OnChange) // metrics.go
+	var stage *changeStage
+	if s.db == nil {
+		stage = newChangeStage()
+	}
+	var h *hub
+	ecfg.Staged = func() bool { return h.stage.busy() }
 	engine, err := webhooks.New(ecfg)
 	if err != nil {
 		return fmt.Errorf("webhooks: %w", err)
 	}
-	h := &hub{
+	h = &hub{
 		engine: engine,
 		opts: webhooks.MapOptions{
 			TagChangeAlsoUpdate: s.settings.Webhooks.TagChangeAlsoUpdate,
@@ -205,6 +212,7 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		configured: configured,
 		runtime:    map[string]bool{},
 		runID:      newRunID(),
+		stage:      stage,
 	}
 	h.sink = webhooks.NewSink(webhooks.SinkConfig{
 		Now:        s.clock.Now,
@@ -212,8 +220,10 @@ func (s *Server) startWebhooks(ctx context.Context, records map[crm.Kind]map[str
 		RSAKeys:    sinkRSAKeys(keys),
 	})
 	s.hooks = h
+	h.stage.start(s.queueChange, engine.Unstaged)
 	for _, sub := range configured {
 		if _, err := engine.Subscribe(sub); err != nil {
+			h.stage.stop()
 			_ = engine.Close(ctx)
 			return fmt.Errorf("webhook subscription %s: %w", sub.ID, err)
 		}
@@ -390,11 +400,19 @@ func (s *Server) webhookEvents(c crm.Change) {
 	if !mapsToEvents(c.Kind) {
 		return
 	}
-	// Mapped by the engine, with the rest of the deliveries' work: the
-	// change is a snapshot nobody changes. It waits frozen, as bytes
-	// (server_webhooks_backlog.go).
+	if st := s.hooks.stage; st != nil {
+		st.put(c, s.hooks.engine.Mark())
+		return
+	}
+	s.queueChange(c, s.hooks.engine.Mark())
+}
+
+// queueChange hands a change to the engine, which maps it to events later,
+// with the rest of the deliveries' work: the change is a snapshot nobody
+// changes. It waits frozen, as bytes (server_webhooks_backlog.go).
+func (s *Server) queueChange(c crm.Change, m webhooks.Mark) {
 	if f, ok := s.hooks.frozen.freeze(c); ok {
-		s.hooks.engine.EnqueueFunc(func() []webhooks.Event {
+		s.hooks.engine.EnqueueFuncAt(m, func() []webhooks.Event {
 			c, err := f.thaw()
 			if err != nil {
 				s.log.Error("webhooks: cannot read back a change", "kind", c.Kind, "id", c.ID, "err", err)
@@ -404,7 +422,7 @@ func (s *Server) webhookEvents(c crm.Change) {
 		})
 		return
 	}
-	s.hooks.engine.EnqueueFunc(func() []webhooks.Event { return s.changeEvents(c) })
+	s.hooks.engine.EnqueueFuncAt(m, func() []webhooks.Event { return s.changeEvents(c) })
 }
 
 // busyWindow is how long after an API request started the API still counts
@@ -445,7 +463,7 @@ func (s *Server) webhooksAdvanced(ctx context.Context) bool {
 func (s *Server) resetWebhooks(ctx context.Context) error {
 	h := s.hooks
 	paused := h.engine.Paused()
-	h.engine.Clear()
+	h.engine.Clear() // with what the writes before it made that is still on its way (webhooks.Mark)
 	var changes []crm.Change
 	now := crm.MillisOf(s.clock.Now())
 	h.mu.Lock()
@@ -495,6 +513,7 @@ func (s *Server) closeWebhooks() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	s.hooks.stage.stop() // what it still holds is dropped, as the engine drops its inbox (DropOnClose)
 	_ = s.hooks.engine.Close(ctx)
 }
 

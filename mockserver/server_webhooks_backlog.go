@@ -7,21 +7,102 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ghlmock/ghlmock/mockserver/crm"
 	"github.com/ghlmock/ghlmock/mockserver/jsonappend"
+	"github.com/ghlmock/ghlmock/mockserver/webhooks"
 )
 
 // The webhooks' backlog, without a state database: a write hands its change
-// to the engine (webhookEvents), which maps it to events later, with the
-// rest of the deliveries' work. Under a load test the engine yields to the
-// API, so the backlog grows for as long as the load lasts; kept as the
-// changes themselves (a contact image is some thirty pointers), it doubled
-// the pointers the garbage collector had to trace, and that cost the API
-// more than the deliveries did. So a change waits as frozen bytes: JSON,
-// which the collector does not look into, made in about a microsecond under
-// the writer's lock (in chunks many changes share) and read back by the
-// engine.
+// over (webhookEvents) to the stage below, which hands it to the engine,
+// which maps it to events later, with the rest of the deliveries' work.
+// Under a load test the engine yields to the API, so the backlog grows for
+// as long as the load lasts; kept as the changes themselves (a contact image
+// is some thirty pointers), it doubled the pointers the garbage collector
+// had to trace, and that cost the API more than the deliveries did. So a
+// change waits as frozen bytes: JSON, which the collector does not look
+// into, made in about a microsecond by the stage's goroutine (in chunks many
+// changes share) and read back by the engine.
+
+// changeStage is where a change waits between the write that made it and
+// its freezing: a write publishes its change inside the location's write
+// lock, and freezing it there (about a microsecond) made every other
+// writer of the location wait that much longer — under a load of creates
+// to one location, more than the freezing's own CPU. So the writer only
+// hands the change over, in the order the writes were applied, and one
+// goroutine freezes and queues the changes in that order. The stage is
+// short (stageSize changes: a writer waits when it is full, so a backlog
+// never grows here, only frozen in the engine); the engine's Flush waits
+// for it (webhooks.Config.Staged, Engine.Unstaged), and a reset drops what
+// it holds (webhooks.Mark).
+type changeStage struct {
+	ch      chan stagedChange
+	pending atomic.Int64 // changes handed over and not yet queued in the engine
+	quit    chan struct{}
+	done    chan struct{}
+	stopped sync.Once
+}
+
+type stagedChange struct {
+	c crm.Change
+	m webhooks.Mark // when the change was made
+}
+
+// stageSize is how many changes the stage holds: enough for the freezing
+// goroutine to take a burst of writes in its stride, few enough that what
+// waits here (as pointers the collector traces) stays small.
+const stageSize = 1024
+
+func newChangeStage() *changeStage {
+	return &changeStage{ch: make(chan stagedChange, stageSize), quit: make(chan struct{}), done: make(chan struct{})}
+}
+
+// start runs queue on every change handed over, one at a time, in order,
+// and settled each time none is left on its way.
+func (st *changeStage) start(queue func(crm.Change, webhooks.Mark), settled func()) {
+	if st == nil {
+		return
+	}
+	go func() {
+		defer close(st.done)
+		for {
+			select {
+			case sc := <-st.ch:
+				queue(sc.c, sc.m)
+				if st.pending.Add(-1) == 0 {
+					settled()
+				}
+			case <-st.quit:
+				return
+			}
+		}
+	}()
+}
+
+// put hands a change over; after stop it is dropped.
+func (st *changeStage) put(c crm.Change, m webhooks.Mark) {
+	st.pending.Add(1)
+	select {
+	case st.ch <- stagedChange{c, m}:
+	case <-st.quit:
+		st.pending.Add(-1)
+	}
+}
+
+// busy reports whether a change handed over is not queued in the engine yet.
+func (st *changeStage) busy() bool { return st != nil && st.pending.Load() > 0 }
+
+// stop ends the goroutine; what the stage still holds is dropped.
+func (st *changeStage) stop() {
+	if st == nil {
+		return
+	}
+	st.stopped.Do(func() {
+		close(st.quit)
+		<-st.done
+	})
+}
 
 // frozenChange is a crm.Change of a location's data (a contact, task, note
 // or appointment) as JSON.
@@ -58,8 +139,9 @@ const (
 )
 
 // freeze encodes c; ok is false for a change it does not know how to read
-// back (the server's own records), which then waits as it is. Writers of
-// different locations freeze at the same time, hence the lock.
+// back (the server's own records), which then waits as it is. The stage's
+// one goroutine is its only caller; the lock (never contended, then) keeps
+// it safe for any other.
 func (a *frozenArena) freeze(c crm.Change) (frozenChange, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -160,7 +160,9 @@ func (e *Engine) Deliveries(f Filter) []Delivery {
 
 // Clear empties the delivery log, pending deliveries included (each is
 // reported to OnChange as leaving the log, so the durable state forgets it
-// too), and resumes every paused app: a reset of the mock. Subscriptions
+// too), and resumes every paused app: a reset of the mock. What is being
+// built from the inbox when it is called, and events marked before it and
+// enqueued after it (Mark), are dropped too. Subscriptions
 // stay; attempts in flight finish, but their outcome is not kept.
 func (e *Engine) Clear() {
 	e.mu.Lock()
@@ -178,5 +180,6 @@ func (e *Engine) Clear() {
 	clear(e.paused)
 	e.built(e.inbox)
 	e.inbox = nil
+	e.cleared.Add(1)
 	e.broadcast()
 }

@@ -91,6 +91,12 @@ type Config struct {
 	// load test left waiting — the body and its signature, some 50 µs an
 	// event — kept Close busy for seconds, past the grace of a shutdown.
 	DropOnClose bool
+	// Staged, when set, reports whether events are on their way to
+	// EnqueueFuncAt from a caller that queues them later than they happen
+	// (the server freezes each change off the writer's lock): Flush, and so
+	// Advanced, wait for those too. The caller calls Unstaged when it turns
+	// false.
+	Staged func() bool
 	// MaxBacklog bounds what yielding may leave waiting: once more events
 	// than this wait to be built, the engine stops yielding to a busy API
 	// until they are fewer again, so that a load that never lets up slows
@@ -136,6 +142,13 @@ type Engine struct {
 	paused   map[string]bool
 	inbox    []queued
 	building int
+	// cleared counts the Clears (written under mu, read by Mark without
+	// it): events marked before one and enqueued after it, and a piece of
+	// the inbox built while one happened, are dropped rather than logged
+	// after it — the reset came between the writes that made them and
+	// their deliveries.
+	cleared  atomic.Uint64
+	flushing atomic.Int32 // Flushes under way (see Unstaged)
 	inflight int
 	seq      uint64
 	scanned  uint64 // seq at evict's last scan of the log
@@ -283,11 +296,38 @@ func (e *Engine) Enqueue(events ...Event) {
 // events' payloads are made with the rest of the deliveries' work (see
 // Config.Busy). Their stamp is the time of the call. The events must have
 // no Key (OnBuilt is not told of them).
-func (e *Engine) EnqueueFunc(events func() []Event) {
-	stamp := e.cfg.Stamp()
+func (e *Engine) EnqueueFunc(events func() []Event) { e.EnqueueFuncAt(e.Mark(), events) }
+
+// A Mark is when events happened, for a caller that enqueues them some
+// time later (EnqueueFuncAt): their stamp, so that a clock moved in
+// between does not move their timestamp, and the Clears before them, so
+// that a Clear in between drops them as it drops the inbox.
+type Mark struct {
+	stamp   time.Time
+	cleared uint64
+}
+
+// Mark is the Mark of events happening now.
+func (e *Engine) Mark() Mark { return Mark{stamp: e.cfg.Stamp(), cleared: e.cleared.Load()} }
+
+// Unstaged tells the engine that Config.Staged may have turned false: a
+// Flush waiting for staged events looks again. With no Flush under way it
+// costs an atomic load: a Flush counts itself before it asks Staged, and
+// the caller turned Staged false before calling this.
+func (e *Engine) Unstaged() {
+	if e.flushing.Load() == 0 {
+		return
+	}
 	e.mu.Lock()
-	if !e.closed {
-		e.inbox = append(e.inbox, queued{lazy: events, stamp: stamp})
+	e.broadcast()
+	e.mu.Unlock()
+}
+
+// EnqueueFuncAt is EnqueueFunc for events that happened at m.
+func (e *Engine) EnqueueFuncAt(m Mark, events func() []Event) {
+	e.mu.Lock()
+	if !e.closed && m.cleared == e.cleared.Load() {
+		e.inbox = append(e.inbox, queued{lazy: events, stamp: m.stamp})
 	}
 	e.mu.Unlock()
 	e.poke()

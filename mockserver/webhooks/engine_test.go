@@ -507,3 +507,64 @@ func TestEnqueueFuncMakesTheEventsOnTheEnginesSide(t *testing.T) {
 	flush(t, e)
 	require.Len(t, rcv.got(), 2, "both events the function made were delivered")
 }
+
+// A caller that queues its events some time after they happened (the
+// server freezes each change off the writer's lock) marks them when they
+// happen and tells the engine they are on their way: Flush waits for them,
+// a clock moved in between does not move their timestamp, and a Clear in
+// between drops them.
+func TestStagedEventsAreWaitedForKeepTheirStampAndGoWithAClear(t *testing.T) {
+	clock := newClock()
+	var staged atomic.Bool
+	e := newEngine(t, clock, webhooks.Config{Stamp: clock.Now, Staged: staged.Load})
+	rcv := newReceiver(t)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+
+	m := e.Mark()
+	staged.Store(true)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	assert.ErrorIs(t, e.Flush(ctx), context.DeadlineExceeded, "an event on its way is not flushed yet")
+
+	clock.Advance(10 * time.Minute)
+	e.EnqueueFuncAt(m, func() []webhooks.Event { return []webhooks.Event{contactCreated("staged")} })
+	staged.Store(false)
+	e.Unstaged()
+	flush(t, e)
+	got := rcv.got()
+	require.Len(t, got, 1)
+	assert.Equal(t, "2026-12-02T10:00:00.000Z", got[0].json(t)["timestamp"], "stamped when it happened, not when it was queued")
+
+	before := e.Mark()
+	e.Clear()
+	e.EnqueueFuncAt(before, func() []webhooks.Event { return []webhooks.Event{contactCreated("before the reset")} })
+	e.EnqueueFuncAt(e.Mark(), func() []webhooks.Event { return []webhooks.Event{contactCreated("after it")} })
+	flush(t, e)
+	got = rcv.got()
+	require.Len(t, got, 2, "the event of before the Clear was dropped")
+	assert.Contains(t, string(got[1].Body), "after it")
+}
+
+// A Clear while the engine builds a piece of its inbox drops what that
+// piece makes: the reset came between the writes and their deliveries.
+func TestAClearDropsWhatIsBeingBuilt(t *testing.T) {
+	e := newEngine(t, newClock(), webhooks.Config{})
+	rcv := newReceiver(t)
+	subscribe(t, e, webhooks.Subscription{App: "bot", URL: rcv.URL})
+	building, release := make(chan struct{}), make(chan struct{})
+	e.EnqueueFunc(func() []webhooks.Event {
+		close(building)
+		<-release
+		return []webhooks.Event{contactCreated("built across a reset")}
+	})
+	<-building
+	e.Clear()
+	close(release)
+	flush(t, e)
+	assert.Empty(t, e.Deliveries(webhooks.Filter{}))
+	assert.Empty(t, rcv.got())
+
+	e.Enqueue(contactCreated("after"))
+	flush(t, e)
+	assert.Len(t, rcv.got(), 1, "what comes after the Clear is delivered")
+}

@@ -54,6 +54,7 @@ func (e *Engine) loop() {
 				items, e.inbox = items[:n:n], items[n:]
 			}
 			e.building++
+			cleared := e.cleared.Load()
 			e.mu.Unlock()
 			start := time.Now()
 			recs := e.build(items, subs)
@@ -61,6 +62,9 @@ func (e *Engine) loop() {
 			e.mu.Lock()
 			e.charge(took)
 			e.building--
+			if cleared != e.cleared.Load() {
+				recs = nil // cleared while they were built: gone with the rest
+			}
 			for _, r := range recs {
 				e.insert(r)
 			}
@@ -168,11 +172,12 @@ func (e *Engine) dueAt(now time.Time) bool {
 }
 
 // idle reports whether nothing is due or under way: no event waiting to be
-// built, no attempt in flight, no delivery due on the mock's clock, none
-// held back. Paused apps' deliveries and later retries do not count. e.mu is
-// held.
+// built or on its way to the engine (Config.Staged), no attempt in flight,
+// no delivery due on the mock's clock, none held back. Paused apps'
+// deliveries and later retries do not count. e.mu is held.
 func (e *Engine) idle() bool {
-	return len(e.inbox) == 0 && e.building == 0 && e.inflight == 0 && len(e.held) == 0 && !e.dueAt(e.cfg.Now())
+	return len(e.inbox) == 0 && e.building == 0 && e.inflight == 0 && len(e.held) == 0 && !e.dueAt(e.cfg.Now()) &&
+		(e.cfg.Staged == nil || !e.cfg.Staged())
 }
 
 // Flush waits until nothing is due: every event enqueued so far has been
@@ -180,6 +185,8 @@ func (e *Engine) idle() bool {
 // app). It returns ctx's error if ctx ends first, ErrClosed if the engine
 // is closed.
 func (e *Engine) Flush(ctx context.Context) error {
+	e.flushing.Add(1) // before looking at Staged: see Unstaged
+	defer e.flushing.Add(-1)
 	e.poke()
 	for {
 		e.mu.Lock()
