@@ -28,8 +28,7 @@ import (
 // changeStage is where a change waits between the write that made it and
 // its freezing: a write publishes its change inside the location's write
 // lock, and freezing it there (about a microsecond) made every other
-// writer of the location wait that much longer — under a load of creates
-// to one location, more than the freezing's own CPU. So the writer only
+// writer of the location wait that much longer. So the writer only
 // hands the change over, in the order the writes were applied, and one
 // goroutine freezes and queues the changes in that order. The stage is
 // short (stageSize changes: a writer waits when it is full, so a backlog
