@@ -43,6 +43,21 @@ const (
 	featureSplit = 3
 )
 
+// shortRuns is the length and the number of the features' short runs:
+// featureSplit of each round, at least a second each.
+func (c config) shortRuns() (time.Duration, int) {
+	return max((c.duration / featureSplit).Truncate(time.Second), time.Second), c.rounds * featureSplit
+}
+
+// inTurn is the order of a pair's two runs in a round: a first in even
+// rounds, b first in odd ones, so that a drift of the machine hits both.
+func inTurn(round int, a, b string) []string {
+	if round%2 == 1 {
+		return []string{b, a}
+	}
+	return []string{a, b}
+}
+
 func (b *bench) featuresPhase(ctx context.Context) {
 	b.subscriptionRuns(ctx)
 	if ctx.Err() == nil {
@@ -63,8 +78,7 @@ func (b *bench) featuresPhase(ctx context.Context) {
 // --webhook-url gives) pointing at a receiver in this process.
 func (b *bench) subscriptionRuns(ctx context.Context) {
 	c := b.cfg
-	d := max((c.duration / featureSplit).Truncate(time.Second), time.Second)
-	rounds := c.rounds * featureSplit
+	d, rounds := c.shortRuns()
 	base := b.addRun(scenarioCreate, serverNoSubscription, c.conns, d)
 	sub := b.addRun(scenarioCreate, serverSubscribed, c.conns, d)
 	fail := func(err error) {
@@ -86,11 +100,7 @@ func (b *bench) subscriptionRuns(ctx context.Context) {
 	admin := newAPI(s.url, "")
 	data := luaData{Token: b.rw.Token, Version: apiVersion, Location: b.rw.Location}
 	for round := range rounds {
-		order := []string{serverNoSubscription, serverSubscribed}
-		if round%2 == 1 {
-			order = []string{serverSubscribed, serverNoSubscription}
-		}
-		for _, srv := range order {
+		for _, srv := range inTurn(round, serverNoSubscription, serverSubscribed) {
 			label := fmt.Sprintf("%s %d/%d", srv, round+1, rounds)
 			l := base
 			if srv == serverSubscribed {
@@ -128,15 +138,13 @@ func (b *bench) subscriptionOnce(ctx context.Context, admin *api, rcv *receiver,
 }
 
 // dashboardRuns measures GET contact on one mock with and without five
-// dashboards, alternating in short runs (dashboardRounds of them, each
-// duration/featureSplit long): the streams cost too little to be told
+// dashboards, alternating in short runs (shortRuns): the streams cost too little to be told
 // apart from the difference between two processes, or between two 10 s
 // stretches of a shared machine, so the pair shares one process and
 // alternates often.
 func (b *bench) dashboardRuns(ctx context.Context) {
 	c := b.cfg
-	d := max((c.duration / featureSplit).Truncate(time.Second), time.Second)
-	rounds := c.rounds * featureSplit
+	d, rounds := c.shortRuns()
 	base := b.addRun(scenarioGet, serverNoDashboard, c.conns, d)
 	with := b.addRun(scenarioGet, serverDashboards, c.conns, d)
 	s, err := b.startMock(ctx, "ghlmock (dashboards)")
@@ -148,11 +156,7 @@ func (b *bench) dashboardRuns(ctx context.Context) {
 	defer b.procs.stop(s)
 	data := b.requests("GET", []string{"/contacts/" + ada.ID}, nil)
 	for round := range rounds {
-		order := []string{serverNoDashboard, serverDashboards}
-		if round%2 == 1 {
-			order = []string{serverDashboards, serverNoDashboard}
-		}
-		for _, srv := range order {
+		for _, srv := range inTurn(round, serverNoDashboard, serverDashboards) {
 			label := fmt.Sprintf("%s %d/%d", srv, round+1, rounds)
 			if srv == serverNoDashboard {
 				r, err := b.measure(ctx, s.url, "cycle", data, c.conns, d)

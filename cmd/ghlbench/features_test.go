@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,4 +62,17 @@ func TestPrepareSubscriptionRun(t *testing.T) {
 	create("unsubscribed@bench.example.com")
 	flush()
 	assert.Equal(t, before, rcv.received.Load(), "no subscription, no delivery")
+}
+
+// Every pair flips its order each round, and the features' short runs are
+// a third of a round, never under a second.
+func TestInTurnAndShortRuns(t *testing.T) {
+	assert.Equal(t, []string{"a", "b"}, inTurn(0, "a", "b"))
+	assert.Equal(t, []string{"b", "a"}, inTurn(1, "a", "b"))
+	assert.Equal(t, []string{"a", "b"}, inTurn(4, "a", "b"))
+	d, n := config{duration: 10 * time.Second, rounds: 3}.shortRuns()
+	assert.Equal(t, 3*time.Second, d)
+	assert.Equal(t, 9, n)
+	d, _ = config{duration: 2 * time.Second, rounds: 1}.shortRuns()
+	assert.Equal(t, time.Second, d)
 }

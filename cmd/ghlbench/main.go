@@ -506,10 +506,7 @@ func (b *bench) loadPhase(ctx context.Context) {
 		}
 	}
 	for round := range c.rounds {
-		order := []string{serverBare, serverMock}
-		if round%2 == 1 {
-			order = []string{serverMock, serverBare}
-		}
+		order := inTurn(round, serverBare, serverMock)
 		for _, sc := range []string{scenarioGet, scenarioMixed} {
 			for _, srv := range order {
 				r, err := b.loadOnce(ctx, sc, srv)

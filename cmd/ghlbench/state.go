@@ -44,10 +44,7 @@ func (b *bench) statePhase(ctx context.Context) {
 		}
 	}
 	for round := range c.rounds {
-		order := []string{serverMemory, serverState}
-		if round%2 == 1 {
-			order = []string{serverState, serverMemory}
-		}
+		order := inTurn(round, serverMemory, serverState)
 		for _, sc := range scenarios {
 			for _, srv := range order {
 				var extra []string
